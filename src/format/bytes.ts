@@ -187,6 +187,19 @@ export class ByteWriter {
     return this;
   }
 
+  /**
+   * u32 UTF-8 byte length, then the bytes, encoded straight into the buffer (no temporary
+   * array). Lone surrogates become U+FFFD, as with TextEncoder; 3 bytes per UTF-16 unit is
+   * the worst case, so one `ensure` covers it.
+   */
+  utf8WithU32Length(s: string): this {
+    this.ensure(4 + s.length * 3);
+    const { written } = utf8Encoder.encodeInto(s, this.buf.subarray(this.pos + 4));
+    this.view.setUint32(this.pos, written, true);
+    this.pos += 4 + written;
+    return this;
+  }
+
   /** Overwrites a u32 written earlier (length prefixes filled in after the body). */
   patchU32(at: number, v: number): void {
     this.view.setUint32(at, v, true);

@@ -1,0 +1,88 @@
+/**
+ * Index payloads (FORMAT.md §9): a batch of secondary-index deltas.
+ *
+ *   u16 version (1|2) | u32 count | count × { u32 cid, u8 kind, [u8 op: v2], u32+name, u32+key, u32+pk }
+ *
+ * Errors reuse `Format.InvalidCatalogPayload` as the reference does; an unknown version is
+ * `Format.UnsupportedVersion{major: 0, minor: version}`.
+ */
+import { formatError, type ModelVaultError } from '../errors.ts';
+import { ByteReader, ByteWriter, encodeUtf8 } from './bytes.ts';
+import { catalogError } from './catalog.ts';
+
+export const INDEX_PAYLOAD_VERSION = 2;
+
+export interface IndexEntry {
+  collectionId: number;
+  kind: 'unique' | 'non_unique';
+  op: 'insert' | 'delete';
+  name: string;
+  /** Canonical key bytes of the indexed value; a view into the decoded payload. */
+  key: Uint8Array;
+  /** Canonical key bytes of the row's primary key; a view into the decoded payload. */
+  pk: Uint8Array;
+}
+
+const unexpectedEof = (): ModelVaultError => catalogError('unexpected eof');
+const invalidName = (): ModelVaultError => catalogError('invalid utf-8 in index name');
+
+export function decodeIndexPayload(payload: Uint8Array): IndexEntry[] {
+  const r = new ByteReader(payload, unexpectedEof);
+  const version = r.u16();
+  if (version !== 1 && version !== 2) {
+    throw formatError('UnsupportedVersion', `unsupported index payload version ${version}`, { major: 0, minor: version });
+  }
+  // Each entry consumes at least 18 bytes, so the loop is bounded by the payload.
+  const count = r.u32();
+  const out: IndexEntry[] = [];
+  for (let i = 0; i < count; i++) {
+    const collectionId = r.u32();
+    const kindByte = r.u8();
+    if (kindByte !== 1 && kindByte !== 2) throw catalogError(`unknown index kind tag ${kindByte}`, { got: kindByte });
+    let op: 'insert' | 'delete' = 'insert';
+    if (version === 2) {
+      const opByte = r.u8();
+      if (opByte !== 1 && opByte !== 2) throw catalogError(`unknown index op tag ${opByte}`, { got: opByte });
+      op = opByte === 1 ? 'insert' : 'delete';
+    }
+    const nameLen = r.u32();
+    if (nameLen === 0) throw catalogError('empty index name');
+    const name = r.utf8(nameLen, invalidName);
+    const key = r.bytes(r.u32());
+    const pk = r.bytes(r.u32());
+    out.push({ collectionId, kind: kindByte === 1 ? 'unique' : 'non_unique', op, name, key, pk });
+  }
+  if (r.remaining !== 0) throw catalogError('trailing bytes in index payload');
+  return out;
+}
+
+/** Always version 2; refuses entries the decoder would reject. */
+export function encodeIndexPayload(entries: readonly IndexEntry[]): Uint8Array {
+  const w = new ByteWriter(16 + entries.length * 48);
+  w.u16(INDEX_PAYLOAD_VERSION).u32(entries.length);
+  // Names repeat across entries (one index, many rows); encode each distinct name once.
+  const names = new Map<string, Uint8Array>();
+  for (const e of entries) {
+    if (!Number.isInteger(e.collectionId) || e.collectionId < 0 || e.collectionId > 0xffffffff) {
+      throw catalogError(`collection id out of u32 range: ${e.collectionId}`);
+    }
+    if (e.kind !== 'unique' && e.kind !== 'non_unique') throw catalogError(`unknown index kind ${String(e.kind)}`);
+    if (e.op !== 'insert' && e.op !== 'delete') throw catalogError(`unknown index op ${String(e.op)}`);
+    let name = names.get(e.name);
+    if (name === undefined) {
+      name = encodeUtf8(e.name);
+      names.set(e.name, name);
+    }
+    if (name.length === 0) throw catalogError('empty index name');
+    w.u32(e.collectionId)
+      .u8(e.kind === 'unique' ? 1 : 2)
+      .u8(e.op === 'insert' ? 1 : 2)
+      .u32(name.length)
+      .bytes(name)
+      .u32(e.key.length)
+      .bytes(e.key)
+      .u32(e.pk.length)
+      .bytes(e.pk);
+  }
+  return w.finish();
+}
