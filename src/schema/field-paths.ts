@@ -3,6 +3,7 @@
  * obey before it may reach the catalog, and helpers for addressing values by path.
  */
 import { schemaError } from '../errors.ts';
+import { debugStringList } from './rust-display.ts';
 import type { FieldDef } from './types.ts';
 import { hasField, isPlainObjectValue } from './values.ts';
 import type { Row, Value } from './values.ts';
@@ -29,30 +30,9 @@ export function isProperPrefix(prefix: readonly string[], path: readonly string[
   return true;
 }
 
-/** Rust `{:?}` of a `Vec<String>` — used verbatim in reference messages: `["profile", "tz"]`. */
+/** Rust `{:?}` of a path (a `Vec<String>`), as reference messages print it: `["profile", "tz"]`. */
 export function debugPath(path: readonly string[]): string {
-  return `[${path.map(debugString).join(', ')}]`;
-}
-
-/**
- * Rust `{:?}` of a `&str`: double-quoted with Rust's escapes. Only the escapes that can
- * matter for names are reproduced faithfully (quote, backslash, \t \r \n, other C0 controls
- * and DEL as \u{..}); other characters print as-is.
- */
-export function debugString(s: string): string {
-  let out = '"';
-  for (const ch of s) {
-    const c = ch.codePointAt(0) ?? 0;
-    if (ch === '"') out += '\\"';
-    else if (ch === '\\') out += '\\\\';
-    else if (ch === '\n') out += '\\n';
-    else if (ch === '\r') out += '\\r';
-    else if (ch === '\t') out += '\\t';
-    else if (ch === '\0') out += '\\0';
-    else if (c < 0x20 || c === 0x7f) out += `\\u{${c.toString(16)}}`;
-    else out += ch;
-  }
-  return out + '"';
+  return debugStringList(path);
 }
 
 function invalidPath(path: readonly string[], reason: string): never {
