@@ -370,6 +370,27 @@ describe('strict scan (§4.5) and tolerant scan (§4.6)', () => {
     expect(errorOf(() => scanStrict(memorySource(f), -1)).code).toBe('Usage.InvalidArgument');
   });
 
+  test('property: random log bytes (with and without a valid first header) only yield ModelVaultErrors', () => {
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ maxLength: 200 }),
+        fc.integer({ min: 1, max: 9 }),
+        fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }),
+        fc.boolean(),
+        (junk, type, payloadLen, lead) => {
+          const first = lead ? [craftedHeader({ type, payloadLen })] : [];
+          const f = log(...first, junk);
+          const reads: [number, number][] = [];
+          thrownBy(() => scanStrict(memorySource(f, reads), SEGMENT_START));
+          thrownBy(() => scanTolerant(memorySource(f, reads), SEGMENT_START));
+          thrownBy(() => decodeSegmentHeader(junk));
+          for (const [, n] of reads) expect(n).toBeLessThanOrEqual(f.length);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
   test('property: truncating a clean log anywhere — tolerant keeps exactly the complete prefix, strict fails unless on a boundary', () => {
     const file = build18_2();
     const full = scanStrict(memorySource(file), SEGMENT_START);
