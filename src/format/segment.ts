@@ -102,9 +102,10 @@ export function writeSegmentHeader(
 ): void {
   requireUint('at', at, Number.MAX_SAFE_INTEGER);
   if (SEGMENT_HEADER_SIZE > target.length - at) {
-    throw formatError('TruncatedSegmentHeader', 'segment header does not fit in the target buffer', {
-      got: Math.max(0, target.length - at),
-      expected: SEGMENT_HEADER_SIZE,
+    // A caller bug, not a file problem.
+    throw usageError('InvalidArgument', 'segment header does not fit in the target buffer', {
+      name: 'target',
+      value: { length: target.length, at },
     });
   }
   if (!isSegmentType(type)) {

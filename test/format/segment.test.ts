@@ -210,7 +210,7 @@ describe('segment header (FORMAT.md §4.1, §4.4)', () => {
     expect(errorOf(() => encodeSegmentHeader(SegmentType.Record, -1, 0)).code).toBe('Usage.InvalidArgument');
     expect(errorOf(() => encodeSegmentHeader(SegmentType.Record, 0, 2 ** 32)).code).toBe('Usage.InvalidArgument');
     expect(errorOf(() => writeSegmentHeader(new Uint8Array(40), 9, SegmentType.Record, 0, 0)).code).toBe(
-      'Format.TruncatedSegmentHeader',
+      'Usage.InvalidArgument',
     );
   });
 
