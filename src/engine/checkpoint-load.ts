@@ -1,0 +1,131 @@
+/**
+ * Loading the checkpoint the selected superblock points to (FORMAT.md §11.4), with two
+ * differences from the reference:
+ *
+ * - §16 hardening: a pointer that is not the offset of a segment found by the recovery scan
+ *   means "no checkpoint", and `replay_from_offset` must be a segment boundary (or the end
+ *   of the log) — otherwise the checkpoint is treated as invalid.
+ * - A checkpoint holding record payload v1/v2 rows for a collection whose current schema has
+ *   multi-segment fields cannot represent those rows (the reference's checkpoint writer drops
+ *   the nested values, golden `multiseg_checkpoint`); such a checkpoint is reported as
+ *   `unusable` and the caller replays the whole log instead.
+ */
+import { formatError, ModelVaultError, schemaError } from '../errors.ts';
+import { decodeCatalogRecord } from '../format/catalog.ts';
+import { decodeCheckpoint } from '../format/checkpoint.ts';
+import { canonicalKey, keyToString } from '../format/canonical-key.ts';
+import { SEGMENT_START, SegmentType } from '../format/constants.ts';
+import { decodeIndexPayload } from '../format/index-payload.ts';
+import { decodeRecord, OP_DELETE, peekRecordHeader } from '../format/record.ts';
+import type { ScannedSegment } from '../format/segment.ts';
+import type { Superblock } from '../format/superblock.ts';
+import { findTopLevelField, hasMultiSegmentFields } from '../schema/field-paths.ts';
+import type { ScalarType } from '../schema/types.ts';
+import { crc32c } from '../wasm/crc32c.ts';
+import { Catalog, primaryNotFound } from './catalog.ts';
+import { payloadOf } from './recovery.ts';
+import type { LoadState } from './replay.ts';
+import { RowStore } from './row-store.ts';
+
+export type CheckpointOutcome =
+  | { kind: 'none' }
+  | { kind: 'loaded'; state: LoadState; replayFrom: number; segment: ScannedSegment }
+  | { kind: 'unusable'; reason: string; segment: ScannedSegment }
+  | { kind: 'error'; error: ModelVaultError; segment: ScannedSegment };
+
+class Unusable extends Error {}
+
+/**
+ * `segments` are the complete segments of the kept log (after recovery), `logEnd` its end.
+ * Errors of §11.4 steps 3–8 are returned, not thrown, so the caller applies its recovery mode.
+ */
+export function loadCheckpoint(
+  image: Uint8Array,
+  sb: Superblock,
+  segments: readonly ScannedSegment[],
+  logEnd: number,
+): CheckpointOutcome {
+  if (sb.checkpointOffset === 0n || sb.checkpointLen === 0) return { kind: 'none' };
+  if (sb.checkpointOffset < BigInt(SEGMENT_START) || sb.checkpointOffset >= BigInt(logEnd)) return { kind: 'none' };
+  const offset = Number(sb.checkpointOffset);
+  const segment = findSegment(segments, offset);
+  if (segment === undefined || segment.type !== SegmentType.Checkpoint) return { kind: 'none' };
+  try {
+    const payload = payloadOf(image, segment);
+    if (crc32c(payload) !== segment.payloadCrc) {
+      throw formatError('BadSegmentPayloadChecksum', `checkpoint payload checksum mismatch at offset ${offset}`, {
+        offset,
+      });
+    }
+    const cp = decodeCheckpoint(payload);
+    const replayFrom = cp.replayFromOffset;
+    const inTail = replayFrom >= BigInt(SEGMENT_START) && replayFrom < BigInt(logEnd);
+    if (inTail && findSegment(segments, Number(replayFrom)) === undefined) {
+      throw formatError('InvalidCatalogPayload', 'checkpoint replay_from_offset is not a segment boundary', {
+        message: 'replay_from_offset is not a segment boundary',
+        offset,
+        replayFromOffset: replayFrom,
+      });
+    }
+    const state = buildState(cp.catalog, cp.records, cp.indexBlob);
+    return { kind: 'loaded', state, replayFrom: inTail ? Number(replayFrom) : logEnd, segment };
+  } catch (e) {
+    if (e instanceof Unusable) return { kind: 'unusable', reason: e.message, segment };
+    if (e instanceof ModelVaultError) {
+      const error =
+        e.details.offset === undefined ? new ModelVaultError(e.code, e.message, { ...e.details, offset }, { cause: e }) : e;
+      return { kind: 'error', error, segment };
+    }
+    throw e;
+  }
+}
+
+/** Binary search: segments are in ascending offset order. */
+export function findSegment(segments: readonly ScannedSegment[], offset: number): ScannedSegment | undefined {
+  let lo = 0;
+  let hi = segments.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const s = segments[mid]!;
+    if (s.offset === offset) return s;
+    if (s.offset < offset) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return undefined;
+}
+
+function buildState(catalogPayloads: Uint8Array[], records: Uint8Array[], indexBlob: Uint8Array): LoadState {
+  const catalog = new Catalog();
+  for (const p of catalogPayloads) catalog.apply(decodeCatalogRecord(p));
+  const rows = new RowStore();
+  for (const payload of records) {
+    const head = peekRecordHeader(payload);
+    const c = catalog.get(head.collectionId);
+    if (c === undefined) throw schemaError('UnknownCollection', `unknown collection id ${head.collectionId}`, { id: head.collectionId });
+    if (c.primaryField === null) {
+      throw schemaError('NoPrimaryKey', `collection ${c.id} has no primary key (upgrade catalog or re-register)`, {
+        collection_id: c.id,
+      });
+    }
+    const pkField = findTopLevelField(c.fields, c.primaryField);
+    if (pkField === undefined) throw primaryNotFound(c.primaryField);
+    if (head.version < 3 && hasMultiSegmentFields(c.fields)) {
+      throw new Unusable(
+        `checkpoint stores collection ${JSON.stringify(c.name)} as record payload v${head.version}, which cannot hold its multi-segment fields`,
+      );
+    }
+    // Like the reference: current fields, no schema-version check.
+    const rec = decodeRecord(payload, {
+      collectionId: c.id,
+      primaryField: c.primaryField,
+      pkType: pkField.type,
+      fields: c.fields,
+    });
+    // A delete inside a checkpoint (never written by any engine) stores nothing.
+    if (rec.op === OP_DELETE) continue;
+    const pkKey = canonicalKey(pkField.type as ScalarType, rec.pk);
+    rows.put(c.id, keyToString(pkKey), { pk: rec.pk, pkKey, row: rec.row!, version: c.schemaVersion });
+  }
+  decodeIndexPayload(indexBlob);
+  return { catalog, rows };
+}

@@ -1,0 +1,345 @@
+/**
+ * The `Database` handle: opening (locks, new-file creation, recovery, healing) and the read
+ * API over the in-memory state (catalog, rows, derived indexes).
+ *
+ * Opening is computed first, entirely in memory (open.ts); only when the whole load has
+ * succeeded does a read-write auto-truncate open cut the torn tail and heal the file by
+ * publishing a fresh Manifest + superblock, so a failed open never modifies the file and a
+ * healed file opens afterwards in strict and read-only mode too.
+ */
+import { ioError, ModelVaultError, usageError } from '../errors.ts';
+import { canonicalKey, compareBytes, compareStringsUtf8, keyToString } from '../format/canonical-key.ts';
+import { HEADER_SIZE } from '../format/constants.ts';
+import { decodeHeader } from '../format/header.ts';
+import { defaultFs } from '../fs/default.ts';
+import type { FsOps, LockHandle } from '../fs/types.ts';
+import type { CollectionDef, ScalarType } from '../schema/types.ts';
+import type { Row, ScalarValue } from '../schema/values.ts';
+import { uuidFromText } from '../schema/tagged-json.ts';
+import { FileStore } from '../storage/file-store.ts';
+import { MemoryStore } from '../storage/memory-store.ts';
+import type { Store } from '../storage/store.ts';
+import type { CollectionState } from './catalog.ts';
+import { initializeImage } from './create.ts';
+import { analyzeImage } from './open.ts';
+import type { CheckpointUse, EngineState, ImageAnalysis, RecoveryMode } from './open.ts';
+import { publish } from './publish.ts';
+import type { TruncateReason } from './recovery.ts';
+import type { StoredRow } from './row-store.ts';
+
+export type { RecoveryMode } from './open.ts';
+
+export interface OpenOptions {
+  /** Filesystem adapter; defaults to the runtime's (`defaultFs()`). */
+  fs?: FsOps;
+  /** Default: `auto-truncate` for read-write opens, `strict` for read-only opens. */
+  recovery?: RecoveryMode;
+  /**
+   * Never writes (not even the lock file's content). With `recovery: 'auto-truncate'` the
+   * handle shows what recovery would keep, without touching the file.
+   */
+  readOnly?: boolean;
+}
+
+/** What the open did about the end of the log and the checkpoint. */
+export interface RecoveryInfo {
+  /** Bytes cut from the end of the file (for a read-only auto-truncate open: bytes that would be cut). */
+  truncatedBytes: number;
+  reason: TruncateReason | null;
+  /** End of the kept log (= file length when nothing was cut). */
+  safeEnd: number;
+  /** A Manifest + superblock was published after the cut (or over an invalid manifest pointer). */
+  healed: boolean;
+  checkpoint: CheckpointUse;
+  /** The selected superblock's manifest pointer was valid (or unset). */
+  manifestValid: boolean;
+}
+
+export interface IndexEntryView {
+  key: ScalarValue;
+  keyType: ScalarType;
+  keyBytes: Uint8Array;
+  /** Primary keys in ascending canonical-key byte order. */
+  pks: ScalarValue[];
+}
+
+const CHUNK = 16 * 1024 * 1024;
+
+/** The whole store in one buffer, read in large chunks. */
+export function readImage(store: Store): Uint8Array {
+  const L = store.length();
+  if (L <= CHUNK) return L === 0 ? new Uint8Array(0) : store.readAt(0, L);
+  const out = new Uint8Array(L);
+  for (let at = 0; at < L; at += CHUNK) out.set(store.readAt(at, Math.min(CHUNK, L - at)), at);
+  return out;
+}
+
+interface OpenedParts {
+  analysis: ImageAnalysis;
+  recoveryInfo: RecoveryInfo;
+}
+
+/** §13.2 over a store: creation/upgrade, analysis, then (read-write auto only) cut + heal. */
+function openStore(store: Store, recovery: RecoveryMode, readOnly: boolean): OpenedParts {
+  if (store.length() === 0) {
+    if (readOnly) throw ioError('ReadOnly', 'cannot initialise an empty database file in read-only mode');
+    initializeImage(store, 6);
+  }
+  let image = readImage(store);
+  if (image.length === HEADER_SIZE && decodeHeader(image).minor === 2) {
+    if (readOnly) throw ioError('ReadOnly', 'cannot upgrade a format 0.2 file in read-only mode');
+    initializeImage(store, 3);
+    image = readImage(store);
+  }
+  const analysis = analyzeImage(image, recovery);
+  const L = image.length;
+  const { safeEnd, reason } = analysis.prefix;
+  let healed = false;
+  if (!readOnly && recovery === 'auto-truncate' && (safeEnd < L || analysis.manifestError !== null)) {
+    if (safeEnd < L) {
+      store.truncate(safeEnd);
+      store.sync();
+    }
+    // A checkpoint that failed to load is dropped from the superblock, so strict opens of
+    // the healed file no longer trip over it; a valid one is carried forward.
+    publish(store, analysis.checkpointPointer ?? { offset: 0, len: 0 });
+    healed = true;
+  }
+  return {
+    analysis,
+    recoveryInfo: {
+      truncatedBytes: L - safeEnd,
+      reason,
+      safeEnd,
+      healed,
+      checkpoint: analysis.checkpoint,
+      manifestValid: analysis.manifestError === null,
+    },
+  };
+}
+
+export class Database {
+  readonly path: string;
+  readonly readOnly: boolean;
+  readonly recoveryInfo: RecoveryInfo;
+  /** The file's format minor as opened (the write path raises it lazily, §13.4). */
+  formatMinor: number;
+  /** @internal The in-memory state; the write path updates it after each durable commit. */
+  readonly state: EngineState;
+  /** @internal */
+  readonly store: Store;
+  private lock: LockHandle | null;
+  private closed = false;
+
+  private constructor(
+    path: string,
+    store: Store,
+    lock: LockHandle | null,
+    readOnly: boolean,
+    parts: OpenedParts,
+  ) {
+    this.path = path;
+    this.store = store;
+    this.lock = lock;
+    this.readOnly = readOnly;
+    this.recoveryInfo = parts.recoveryInfo;
+    this.formatMinor = parts.analysis.header.minor;
+    this.state = parts.analysis.state;
+  }
+
+  /**
+   * Opens (or, read-write, creates) a database file. Read-write takes the exclusive lock on
+   * `path + '.writer.lock'`, read-only the shared one (FORMAT.md §14.6).
+   */
+  static open(path: string, options: OpenOptions = {}): Database {
+    const fs = options.fs ?? defaultFs();
+    const readOnly = options.readOnly ?? false;
+    const recovery = options.recovery ?? (readOnly ? 'strict' : 'auto-truncate');
+    const store = FileStore.open(fs, path, readOnly ? 'read' : 'create');
+    let lock: LockHandle | null = null;
+    try {
+      lock = fs.lock(`${path}.writer.lock`, readOnly ? 'shared' : 'exclusive');
+      return new Database(path, store, lock, readOnly, openStore(store, recovery, readOnly));
+    } catch (e) {
+      store.close();
+      lock?.release();
+      throw e;
+    }
+  }
+
+  /** Opens an image held in memory (a copy is taken); like the reference: auto-truncate, writable. */
+  static fromSnapshotBytes(bytes: Uint8Array): Database {
+    return Database.openImage(bytes, { recovery: 'auto-truncate', readOnly: false });
+  }
+
+  /** An in-memory handle over a copy of `bytes` with explicit options (no locks, no files). */
+  static openImage(bytes: Uint8Array, options: { recovery?: RecoveryMode; readOnly?: boolean } = {}): Database {
+    const readOnly = options.readOnly ?? false;
+    const recovery = options.recovery ?? (readOnly ? 'strict' : 'auto-truncate');
+    const store = new MemoryStore(bytes);
+    return new Database(':memory:', store, null, readOnly, openStore(store, recovery, readOnly));
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  /** Throws `Usage.Closed` once the handle is closed. */
+  assertOpen(): void {
+    if (this.closed) throw usageError('Closed', `database is closed: ${this.path}`, { path: this.path });
+  }
+
+  /** Idempotent: releases the store and the lock. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    try {
+      this.store.close();
+    } finally {
+      this.lock?.release();
+      this.lock = null;
+    }
+  }
+
+  /** Every collection, in ascending id order. */
+  collections(): CollectionDef[] {
+    this.assertOpen();
+    return this.state.catalog.list().map(publicDef);
+  }
+
+  /** A collection by name (exact, then trimmed) or by id. */
+  collection(nameOrId: string | number): CollectionDef | undefined {
+    this.assertOpen();
+    const c = this.lookup(nameOrId);
+    return c === undefined ? undefined : publicDef(c);
+  }
+
+  /** @internal */
+  lookup(nameOrId: string | number): CollectionState | undefined {
+    const cat = this.state.catalog;
+    if (typeof nameOrId === 'number') return cat.get(nameOrId);
+    return cat.byName(nameOrId) ?? cat.byName(nameOrId.trim());
+  }
+
+  /** @internal Throws `Schema.UnknownCollectionName` / `Schema.UnknownCollection`. */
+  require(nameOrId: string | number): CollectionState {
+    const c = this.lookup(nameOrId);
+    if (c !== undefined) return c;
+    if (typeof nameOrId === 'number') {
+      throw new ModelVaultError('Schema.UnknownCollection', `unknown collection id ${nameOrId}`, { id: nameOrId });
+    }
+    throw new ModelVaultError('Schema.UnknownCollectionName', `unknown collection name ${JSON.stringify(nameOrId)}`, {
+      name: nameOrId,
+    });
+  }
+
+  /** @internal Canonical key string of a primary-key value given as a JS value of the PK type. */
+  pkKeyOf(c: CollectionState, pk: unknown): string {
+    return keyToString(canonicalKey(pkTypeOf(c), coercePk(pkTypeOf(c), pk)));
+  }
+
+  /** The row with this primary key, or null. */
+  get(collection: string | number, pk: unknown): Row | null {
+    this.assertOpen();
+    const c = this.require(collection);
+    return this.state.rows.get(c.id, this.pkKeyOf(c, pk))?.row ?? null;
+  }
+
+  /** Rows of a collection in ascending canonical primary-key byte order. */
+  *rows(collection: string | number): IterableIterator<Row> {
+    this.assertOpen();
+    const c = this.require(collection);
+    for (const r of this.state.rows.sortedByKey(c.id)) yield r.row;
+  }
+
+  rowCount(collection: string | number): number {
+    this.assertOpen();
+    return this.state.rows.count(this.require(collection).id);
+  }
+
+  /** Contents of one secondary index, sorted by key value (see `compareKeyValues`). */
+  indexContents(collection: string | number, indexName: string): IndexEntryView[] {
+    this.assertOpen();
+    const c = this.require(collection);
+    const ix = this.state.indexes.get(c.id, indexName);
+    if (ix === undefined) {
+      throw new ModelVaultError('Schema.UnknownIndex', `unknown index ${JSON.stringify(indexName)} on ${c.name}`, {
+        collection: c.name,
+        index: indexName,
+      });
+    }
+    const keyType = ix.keyType;
+    if (keyType === null) return [];
+    const out: IndexEntryView[] = [];
+    for (const b of ix.buckets.values()) {
+      const pks = [...b.pks].sort().map((k) => (this.state.rows.get(c.id, k) as StoredRow).pk);
+      out.push({ key: b.value, keyType, keyBytes: b.key, pks });
+    }
+    out.sort((a, b) => compareKeyValues(keyType, a.key, b.key));
+    return out;
+  }
+}
+
+function publicDef(c: CollectionState): CollectionDef {
+  return {
+    id: c.id,
+    name: c.name,
+    schemaVersion: c.schemaVersion,
+    fields: c.fields,
+    indexes: c.indexes,
+    primaryField: c.primaryField,
+  };
+}
+
+function pkTypeOf(c: CollectionState): ScalarType {
+  const f = c.primaryField === null ? undefined : c.fields.find((x) => x.path.length === 1 && x.path[0] === c.primaryField);
+  if (f === undefined || typeof f.type !== 'string') {
+    throw new ModelVaultError('Schema.NoPrimaryKey', `collection ${c.id} has no usable primary key`, {
+      collection_id: c.id,
+    });
+  }
+  return f.type;
+}
+
+/** Accepts safe-integer numbers for 64-bit PKs and the 36-char text form for uuids. */
+function coercePk(t: ScalarType, pk: unknown): ScalarValue {
+  if ((t === 'int64' || t === 'uint64' || t === 'timestamp') && typeof pk === 'number' && Number.isSafeInteger(pk)) {
+    return BigInt(pk);
+  }
+  if (t === 'uuid' && typeof pk === 'string') return uuidFromText(pk);
+  return pk as ScalarValue;
+}
+
+const f64 = new DataView(new ArrayBuffer(8));
+
+/** Float total order (−NaN < −inf < … < −0 < +0 < … < inf < NaN), via the sign-flipped bits. */
+function floatOrderKey(x: number): bigint {
+  f64.setFloat64(0, x);
+  const bits = f64.getBigUint64(0);
+  return bits >> 63n === 1n ? ~bits & 0xffff_ffff_ffff_ffffn : bits | (1n << 63n);
+}
+
+/**
+ * The order of primary keys and index keys in dumps: numbers numerically (floats in total
+ * order, so −0.0 sorts before +0.0), false before true, strings/bytes/uuids bytewise.
+ */
+export function compareKeyValues(t: ScalarType, a: ScalarValue, b: ScalarValue): number {
+  switch (t) {
+    case 'bool':
+      return Number(a) - Number(b);
+    case 'int64':
+    case 'uint64':
+    case 'timestamp':
+      return (a as bigint) < (b as bigint) ? -1 : (a as bigint) > (b as bigint) ? 1 : 0;
+    case 'float64': {
+      const x = floatOrderKey(a as number);
+      const y = floatOrderKey(b as number);
+      return x < y ? -1 : x > y ? 1 : 0;
+    }
+    case 'string':
+      return compareStringsUtf8(a as string, b as string);
+    case 'bytes':
+    case 'uuid':
+      return compareBytes(a as Uint8Array, b as Uint8Array);
+  }
+}

@@ -1,0 +1,167 @@
+/**
+ * Secondary-index state DERIVED from the rows: for every current index of a collection,
+ * canonical key bytes of the scalar at the index path → the set of primary keys whose row
+ * holds it. Rows whose value there is null, missing or not a scalar are not indexed.
+ *
+ * The reference instead replays Index segments, so its index can miss rows written before
+ * an index existed, or keep entries a checkpoint dropped (golden `schema_version_mismatch`,
+ * `multiseg_checkpoint`). Deriving makes the index equal what the rows imply by construction.
+ *
+ * Unique and non-unique indexes share one shape (key → pk set). If the rows of a file imply
+ * two primary keys for one unique key (possible only after a forced unique index), the open
+ * still succeeds — the reference opens such files — both pks are kept and the conflict is
+ * counted in `conflicts`, so lookups stay truthful and the write path can refuse new ones.
+ */
+import { canonicalKey, keyToString } from '../format/canonical-key.ts';
+import { resolvePath } from '../schema/field-paths.ts';
+import type { FieldDef, IndexDef, ScalarType, Type } from '../schema/types.ts';
+import { isEnum, isObject, isOptional } from '../schema/types.ts';
+import type { Row, ScalarValue, Value } from '../schema/values.ts';
+
+export interface IndexBucket {
+  readonly key: Uint8Array;
+  readonly value: ScalarValue;
+  /** Primary keys as `keyToString(pkKey)` (string order = pk byte order). */
+  readonly pks: Set<string>;
+}
+
+/**
+ * The scalar type found at `path` in rows of this field list, or null when the path cannot
+ * hold a scalar. The first segments select a field (one-segment or multi-segment path);
+ * remaining segments descend through Object members (keyed by their first path segment),
+ * looking through Optional wrappers. Enums are strings in rows.
+ */
+export function indexValueType(fields: readonly FieldDef[], path: readonly string[]): ScalarType | null {
+  let t: Type | undefined;
+  let rest: readonly string[] = [];
+  for (const f of fields) {
+    if (f.path.length <= path.length && f.path.every((s, i) => s === path[i])) {
+      t = f.type;
+      rest = path.slice(f.path.length);
+      break;
+    }
+  }
+  if (t === undefined) return null;
+  for (;;) {
+    while (isOptional(t)) t = t.optional;
+    if (rest.length === 0) break;
+    if (!isObject(t)) return null;
+    const seg = rest[0]!;
+    let member: Type | undefined;
+    for (const m of t.object) if (m.path[0] === seg) member = m.type;
+    if (member === undefined) return null;
+    t = member;
+    rest = rest.slice(1);
+  }
+  if (typeof t === 'string') return t;
+  if (isEnum(t)) return 'string';
+  return null;
+}
+
+function scalarOf(t: ScalarType, v: Value | undefined): ScalarValue | null {
+  switch (t) {
+    case 'bool':
+      return typeof v === 'boolean' ? v : null;
+    case 'int64':
+    case 'uint64':
+    case 'timestamp':
+      return typeof v === 'bigint' ? v : null;
+    case 'float64':
+      return typeof v === 'number' ? v : null;
+    case 'string':
+      return typeof v === 'string' ? v : null;
+    case 'bytes':
+      return v instanceof Uint8Array ? v : null;
+    case 'uuid':
+      return v instanceof Uint8Array && v.length === 16 ? v : null;
+  }
+}
+
+export class DerivedIndex {
+  readonly buckets = new Map<string, IndexBucket>();
+  /** Unique keys currently held by more than one primary key. */
+  conflicts = 0;
+
+  constructor(
+    readonly collectionId: number,
+    readonly def: IndexDef,
+    /** null: the path never holds a scalar, so the index stays empty. */
+    readonly keyType: ScalarType | null,
+  ) {}
+
+  /** The index key of a row, or null when the row is not indexed. */
+  keyOf(row: Row): { key: Uint8Array; value: ScalarValue } | null {
+    if (this.keyType === null) return null;
+    const value = scalarOf(this.keyType, resolvePath(row, this.def.path));
+    if (value === null) return null;
+    return { key: canonicalKey(this.keyType, value), value };
+  }
+
+  add(row: Row, pkKey: string): void {
+    const k = this.keyOf(row);
+    if (k === null) return;
+    const ks = keyToString(k.key);
+    let b = this.buckets.get(ks);
+    if (b === undefined) {
+      b = { key: k.key, value: k.value, pks: new Set() };
+      this.buckets.set(ks, b);
+    }
+    if (b.pks.has(pkKey)) return;
+    b.pks.add(pkKey);
+    if (this.def.kind === 'unique' && b.pks.size === 2) this.conflicts++;
+  }
+
+  remove(row: Row, pkKey: string): void {
+    const k = this.keyOf(row);
+    if (k === null) return;
+    const ks = keyToString(k.key);
+    const b = this.buckets.get(ks);
+    if (b === undefined || !b.pks.delete(pkKey)) return;
+    if (this.def.kind === 'unique' && b.pks.size === 1) this.conflicts--;
+    if (b.pks.size === 0) this.buckets.delete(ks);
+  }
+
+  /** Primary keys (as key strings, ascending byte order) under an index key. */
+  lookup(key: Uint8Array): string[] {
+    const b = this.buckets.get(keyToString(key));
+    return b === undefined ? [] : [...b.pks].sort();
+  }
+}
+
+/** All derived indexes, per collection, in the collection's index-list order. */
+export class IndexState {
+  private readonly byCollection = new Map<number, DerivedIndex[]>();
+
+  /** Rebuilds one collection's indexes from its current definitions and rows. */
+  rebuild(
+    collectionId: number,
+    fields: readonly FieldDef[],
+    defs: readonly IndexDef[],
+    rows: Iterable<{ row: Row; pkKey: Uint8Array }>,
+  ): void {
+    const list = defs.map((d) => new DerivedIndex(collectionId, d, indexValueType(fields, d.path)));
+    if (list.length > 0) {
+      for (const r of rows) {
+        const pk = keyToString(r.pkKey);
+        for (const ix of list) ix.add(r.row, pk);
+      }
+    }
+    this.byCollection.set(collectionId, list);
+  }
+
+  of(collectionId: number): readonly DerivedIndex[] {
+    return this.byCollection.get(collectionId) ?? [];
+  }
+
+  get(collectionId: number, name: string): DerivedIndex | undefined {
+    return this.of(collectionId).find((ix) => ix.def.name === name);
+  }
+
+  /** Keeps every index of a collection in step with one row change. */
+  onRowChange(collectionId: number, pkKey: string, before: Row | null, after: Row | null): void {
+    for (const ix of this.of(collectionId)) {
+      if (before !== null) ix.remove(before, pkKey);
+      if (after !== null) ix.add(after, pkKey);
+    }
+  }
+}
