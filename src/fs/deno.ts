@@ -10,7 +10,7 @@
  * declares `locks: 'in-process'` and excludes only other handles of this process.
  */
 import type { FileHandle, FsCapabilities, FsOps, LockHandle, LockMode, OpenMode } from './types.ts';
-import { checkOffset, checkRange, closedError, mapIoError, wouldBlock } from './errors.ts';
+import { checkOffset, checkRange, closedError, mapIoError, notWritable, wouldBlock } from './errors.ts';
 import { LockRegistry } from './lock-registry.ts';
 
 interface DenoOpenOptions {
@@ -72,6 +72,7 @@ class DenoFile implements FileHandle {
   constructor(
     file: DenoFsFile,
     private readonly path: string,
+    private readonly writable: boolean,
   ) {
     this.file = file;
   }
@@ -101,6 +102,7 @@ class DenoFile implements FileHandle {
   writeAt(buf: Uint8Array, position: number): void {
     const file = this.live('write');
     checkRange(position, buf.length, 'write', this.path);
+    if (!this.writable) throw notWritable(this.path, 'write');
     try {
       file.seekSync(position, SEEK_START);
       let done = 0;
@@ -122,6 +124,7 @@ class DenoFile implements FileHandle {
   truncate(length: number): void {
     const file = this.live('ftruncate');
     checkOffset(length, 'length', 'ftruncate', this.path);
+    if (!this.writable) throw notWritable(this.path, 'ftruncate');
     try {
       file.truncateSync(length);
     } catch (e) {
@@ -192,7 +195,7 @@ class DenoFs implements FsOps {
       file.close();
       throw isDirError(path, 'open');
     }
-    return new DenoFile(file, path);
+    return new DenoFile(file, path, mode !== 'read');
   }
 
   exists(path: string): boolean {

@@ -90,6 +90,15 @@ export function closedError(path: string, syscall: string): ModelVaultError {
   return ioError('Closed', `${syscall} on closed file ${JSON.stringify(path)}`, { syscall, path });
 }
 
+/** Writing through a handle opened with mode `read` (EBADF from the OS, reported clearly). */
+export function notWritable(path: string, syscall: string): ModelVaultError {
+  return ioError('PermissionDenied', `${syscall} on ${JSON.stringify(path)}: file was opened read-only`, {
+    errno: 'EBADF',
+    syscall,
+    path,
+  });
+}
+
 export function unexpectedEof(path: string, position: number, wanted: number, got: number): ModelVaultError {
   return ioError(
     'UnexpectedEof',

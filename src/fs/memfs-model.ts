@@ -31,6 +31,8 @@ export class GrowableBytes {
   }
 
   write(bytes: Uint8Array, position: number): void {
+    // Like pwrite(2): writing nothing never extends the file.
+    if (bytes.length === 0) return;
     const end = position + bytes.length;
     this.reserve(end);
     this.buf.set(bytes, position);

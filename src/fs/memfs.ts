@@ -2,8 +2,10 @@
  * An in-memory `FsOps` that simulates power loss and I/O errors: the durability test
  * harness (and something users can run their own crash tests on).
  *
- * Paths are POSIX-style; relative paths resolve against `/`. Directories exist implicitly
- * (FsOps has no mkdir): a directory is any proper prefix of an existing file's path.
+ * Paths are POSIX-style; relative paths resolve against `/`. FsOps has no mkdir, so
+ * directories come from the test: `/` always exists, `mkdir()` and the parents of initial
+ * `files` add more. Directory creation itself is treated as durable at once (only entries
+ * inside directories are subject to `syncDir`).
  *
  * Every call through the adapter or one of its file handles is numbered from the last
  * `resetCalls()` and logged (`calls`). A test can:
@@ -17,7 +19,7 @@
  */
 import type { FileHandle, FsCapabilities, FsOps, LockHandle, LockMode, OpenMode } from './types.ts';
 import { ioError, usageError, type ModelVaultError } from '../errors.ts';
-import { checkOffset, checkRange, closedError, mapIoError } from './errors.ts';
+import { checkOffset, checkRange, closedError, mapIoError, notWritable } from './errors.ts';
 import { LockRegistry } from './lock-registry.ts';
 import { SeededRng } from './rng.ts';
 import {
@@ -67,8 +69,10 @@ export interface MemFsOptions {
   seed?: number;
   /** Default crash mode (default `random`). */
   crashMode?: CrashMode;
-  /** Initial, durable files: absolute path → content (copied). */
+  /** Initial, durable files: absolute path → content (copied). Their parents are created. */
   files?: ReadonlyMap<string, Uint8Array> | Readonly<Record<string, Uint8Array>>;
+  /** Initial directories (with their parents). */
+  directories?: Iterable<string>;
 }
 
 interface FaultRule {
@@ -134,9 +138,7 @@ class MemFile implements FileHandle {
   }
 
   private checkWritable(syscall: string): void {
-    if (!this.writable) {
-      throw mapIoError(systemError('EBADF', 'file not open for writing'), syscall, this.path);
-    }
+    if (!this.writable) throw notWritable(this.path, syscall);
   }
 
   readAt(buf: Uint8Array, position: number): number {
@@ -199,6 +201,7 @@ export class MemFs implements FsOps {
   readonly supports = CAPABILITIES;
 
   private readonly names = new Map<string, Inode>();
+  private readonly dirs = new Set<string>(['/']);
   private readonly durableNames = new Map<string, Inode>();
   private readonly pendingDirOps = new Map<string, DirOp[]>();
   private readonly locks = new LockRegistry();
@@ -217,11 +220,23 @@ export class MemFs implements FsOps {
     this.rng = new SeededRng(this.seed ^ 0x5bd1e995);
     this.crashMode = options.crashMode ?? 'random';
     const files = options.files instanceof Map ? options.files : new Map(Object.entries(options.files ?? {}));
+    for (const dir of options.directories ?? []) this.mkdir(dir);
     for (const [path, content] of files) {
       const inode = new Inode(content);
       const p = normalizePath(path);
+      this.mkdir(dirOf(p));
       this.names.set(p, inode);
       this.durableNames.set(p, inode);
+    }
+  }
+
+  /** Creates a directory and its parents (not logged; a test fixture, not an FsOps call). */
+  mkdir(path: string): void {
+    const p = normalizePath(path);
+    if (this.names.has(p)) this.fail('EEXIST', 'a file has this name', 'mkdir', path);
+    for (let d = p; !this.dirs.has(d); d = dirOf(d)) {
+      if (this.names.has(d)) this.fail('ENOTDIR', 'not a directory', 'mkdir', path);
+      this.dirs.add(d);
     }
   }
 
@@ -300,7 +315,7 @@ export class MemFs implements FsOps {
   clone(options: Omit<MemFsOptions, 'files'> = {}): MemFs {
     const files = new Map<string, Uint8Array>();
     for (const [p, inode] of this.names) files.set(p, inode.current.snapshot());
-    return new MemFs({ seed: this.seed, crashMode: this.crashMode, ...options, files });
+    return new MemFs({ seed: this.seed, crashMode: this.crashMode, ...options, files, directories: this.dirs });
   }
 
   // ---- call plumbing ----------------------------------------------------------------
@@ -389,22 +404,18 @@ export class MemFs implements FsOps {
     }
     // The "process" died with the power: its locks go with it (the new instance has none).
     this.locks.clear();
-    this.afterReboot = new MemFs({ seed: this.seed, crashMode: this.crashMode, files });
+    this.afterReboot = new MemFs({ seed: this.seed, crashMode: this.crashMode, files, directories: this.dirs });
   }
 
   // ---- namespace helpers ------------------------------------------------------------
 
   private isDirectory(p: string): boolean {
-    if (p === '/') return true;
-    const prefix = p + '/';
-    for (const name of this.names.keys()) if (name.startsWith(prefix)) return true;
-    return false;
+    return this.dirs.has(p);
   }
 
-  /** An ancestor that is a regular file makes the path unreachable (ENOTDIR). */
-  private parentIsFile(p: string): boolean {
-    for (let d = dirOf(p); d !== '/'; d = dirOf(d)) if (this.names.has(d)) return true;
-    return false;
+  /** Whether the directory that would hold `p` is missing (or is a file: ENOTDIR). */
+  private parentMissing(p: string): boolean {
+    return !this.dirs.has(dirOf(p));
   }
 
   private dirOp(dir: string, op: DirOp): void {
@@ -437,8 +448,8 @@ export class MemFs implements FsOps {
     const p = normalizePath(path);
     return this.run('open', p, `open(${p}, ${mode})`, mode !== 'read' && mode !== 'readwrite', () => {
       if (this.isDirectory(p)) this.fail('EISDIR', 'is a directory', 'open', path);
-      if (this.parentIsFile(p)) this.fail('ENOTDIR', 'not a directory', 'open', path);
       let inode = this.names.get(p);
+      if (inode === undefined && this.parentMissing(p)) this.fail('ENOENT', 'no such directory', 'open', path);
       switch (mode) {
         case 'read':
         case 'readwrite':
@@ -481,7 +492,7 @@ export class MemFs implements FsOps {
     this.run('rename', f, `rename(${f}, ${t})`, true, () => {
       const inode = this.existing(f, 'rename', from);
       if (this.isDirectory(t)) this.fail('EISDIR', 'is a directory', 'rename', to);
-      if (this.parentIsFile(t)) this.fail('ENOTDIR', 'not a directory', 'rename', to);
+      if (this.parentMissing(t)) this.fail('ENOENT', 'no such directory', 'rename', to);
       if (f === t) return;
       this.names.delete(f);
       this.names.set(t, inode);
@@ -501,7 +512,7 @@ export class MemFs implements FsOps {
     this.run('copy', f, `copy(${f}, ${t})`, true, () => {
       const source = this.existing(f, 'copy', from).current.snapshot();
       if (this.isDirectory(t)) this.fail('EISDIR', 'is a directory', 'copy', to);
-      if (this.parentIsFile(t)) this.fail('ENOTDIR', 'not a directory', 'copy', to);
+      if (this.parentMissing(t)) this.fail('ENOENT', 'no such directory', 'copy', to);
       let target = this.names.get(t);
       if (target === undefined) {
         target = new Inode();
@@ -516,7 +527,7 @@ export class MemFs implements FsOps {
   syncDir(dir: string): void {
     const d = normalizePath(dir);
     this.run('syncDir', d, `syncDir(${d})`, true, () => {
-      if (this.names.has(d)) this.fail('ENOTDIR', 'not a directory', 'fsync', dir);
+      if (!this.dirs.has(d)) this.fail(this.names.has(d) ? 'ENOTDIR' : 'ENOENT', 'no such directory', 'fsync', dir);
       const ops = this.pendingDirOps.get(d);
       if (ops === undefined) return;
       for (const op of ops) applyDirOp(this.durableNames, op);
@@ -529,6 +540,7 @@ export class MemFs implements FsOps {
     return this.run('lock', p, `lock(${p}, ${mode})`, true, () =>
       this.locks.acquire(p, path, mode, () => {
         if (this.isDirectory(p)) this.fail('EISDIR', 'is a directory', 'open', path);
+        if (this.parentMissing(p)) this.fail('ENOENT', 'no such directory', 'open', path);
         if (!this.names.has(p)) this.link(p, new Inode());
         return () => {};
       }),

@@ -24,7 +24,7 @@ import {
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import type { FileHandle, FsCapabilities, FsOps, LockHandle, LockMode, OpenMode } from './types.ts';
-import { checkOffset, checkRange, closedError, errnoOf, mapIoError, wouldBlock } from './errors.ts';
+import { checkOffset, checkRange, closedError, errnoOf, mapIoError, notWritable, wouldBlock } from './errors.ts';
 import { LockRegistry } from './lock-registry.ts';
 import { acquireProcessFileLock } from './process-file-lock.ts';
 
@@ -42,6 +42,7 @@ class NodeFile implements FileHandle {
   constructor(
     fd: number,
     private readonly path: string,
+    private readonly writable: boolean,
   ) {
     this.fd = fd;
   }
@@ -70,6 +71,7 @@ class NodeFile implements FileHandle {
   writeAt(buf: Uint8Array, position: number): void {
     const fd = this.live('write');
     checkRange(position, buf.length, 'write', this.path);
+    if (!this.writable) throw notWritable(this.path, 'write');
     let done = 0;
     try {
       while (done < buf.length) {
@@ -92,6 +94,7 @@ class NodeFile implements FileHandle {
   truncate(length: number): void {
     const fd = this.live('ftruncate');
     checkOffset(length, 'length', 'ftruncate', this.path);
+    if (!this.writable) throw notWritable(this.path, 'ftruncate');
     try {
       ftruncateSync(fd, length);
     } catch (e) {
@@ -193,7 +196,7 @@ class NodeFs implements FsOps {
       closeSync(fd);
       throw mapIoError(Object.assign(new Error('is a directory'), { code: 'EISDIR' }), 'open', path);
     }
-    return new NodeFile(fd, path);
+    return new NodeFile(fd, path, mode !== 'read');
   }
 
   exists(path: string): boolean {

@@ -5,6 +5,9 @@ import type { Store } from './store.ts';
 import type { FileHandle, FsOps, OpenMode } from '../fs/types.ts';
 import { checkOffset, checkRange, closedError, unexpectedEof } from '../fs/errors.ts';
 
+/** Reads above this size are checked against the file length before allocating. */
+const LARGE_READ = 1 << 20;
+
 export class FileStore implements Store {
   readonly kind = 'file' as const;
   private handle: FileHandle | undefined;
@@ -33,10 +36,13 @@ export class FileStore implements Store {
     const handle = this.live('read');
     checkOffset(length, 'length', 'read', this.path);
     checkRange(position, length, 'read', this.path);
-    // Refuse before allocating: a corrupt length field must not become a huge buffer.
-    const size = handle.length();
-    if (position > size || length > size - position) {
-      throw unexpectedEof(this.path, position, length, Math.max(0, size - position));
+    // A large request is checked against the file size before allocating, so a corrupt
+    // length field cannot become a huge buffer; small reads skip the extra fstat.
+    if (length > LARGE_READ) {
+      const size = handle.length();
+      if (position > size || length > size - position) {
+        throw unexpectedEof(this.path, position, length, Math.max(0, size - position));
+      }
     }
     const buf = new Uint8Array(length);
     const got = handle.readAt(buf, position);

@@ -44,6 +44,8 @@ export class MemoryStore implements Store {
   writeAt(position: number, bytes: Uint8Array): void {
     this.live('write');
     checkRange(position, bytes.length, 'write', PATH);
+    // Like pwrite(2): writing nothing never extends the store.
+    if (bytes.length === 0) return;
     const end = position + bytes.length;
     this.reserve(end);
     // Bytes between the old end and `position` are already zero: the tail past `len` is
