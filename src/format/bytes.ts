@@ -193,8 +193,25 @@ export class ByteWriter {
    * the worst case, so one `ensure` covers it.
    */
   utf8WithU32Length(s: string): this {
-    this.ensure(4 + s.length * 3);
-    const { written } = utf8Encoder.encodeInto(s, this.buf.subarray(this.pos + 4));
+    const n = s.length;
+    this.ensure(4 + n * 3);
+    const buf = this.buf;
+    const start = this.pos + 4;
+    // Short ASCII strings are copied by hand: encodeInto's per-call cost dominates there.
+    if (n <= 64) {
+      let i = 0;
+      for (; i < n; i++) {
+        const c = s.charCodeAt(i);
+        if (c >= 0x80) break;
+        buf[start + i] = c;
+      }
+      if (i === n) {
+        this.view.setUint32(this.pos, n, true);
+        this.pos = start + n;
+        return this;
+      }
+    }
+    const { written } = utf8Encoder.encodeInto(s, buf.subarray(start));
     this.view.setUint32(this.pos, written, true);
     this.pos += 4 + written;
     return this;

@@ -272,16 +272,39 @@ export function encodeRecord(
   pk: ScalarValue,
   row: Row | null,
 ): Uint8Array {
+  // One scratch writer for all calls (encoding never re-enters itself); finish() copies.
+  scratch.pos = 0;
+  writeRecord(scratch, layout, op, schemaVersion, pk, row);
+  return scratch.finish();
+}
+
+const scratch = new ByteWriter(1024);
+
+/**
+ * `encodeRecord` appending to an existing writer (e.g. a whole commit group's buffer). On
+ * error the writer may hold a partial record; callers rewind `w.pos` to where they started.
+ */
+export function writeRecord(
+  w: ByteWriter,
+  layout: RecordLayout,
+  op: 1 | 2 | 3,
+  schemaVersion: number,
+  pk: ScalarValue,
+  row: Row | null,
+): void {
   const info = layoutInfo(layout.fields, layout.primaryField);
   const version = info.hasMultiSegment ? 3 : 2;
-  const w = new ByteWriter(128);
+  if (layout.collectionId >>> 0 !== layout.collectionId || schemaVersion >>> 0 !== schemaVersion) {
+    throw recordTypeMismatch('collection id and schema version must be u32');
+  }
+  if (op !== OP_INSERT && op !== OP_REPLACE && op !== OP_DELETE) throw recordTypeMismatch(`op ${String(op)}`);
   w.u16(version).u32(layout.collectionId).u32(schemaVersion).u8(op);
   const pkType = layout.pkType;
   if (typeof pkType !== 'string') throw unsupportedRecordType();
   writeTaggedScalar(w, pkType, pk);
   if (op === OP_DELETE) {
     w.u32(0);
-    return w.finish();
+    return;
   }
   const src: Row = row ?? {};
   if (version === 2) {
@@ -302,7 +325,6 @@ export function encodeRecord(
       writeRowValue(w, body[i]!.type, valueAtPath(src, body[i]!.path));
     }
   }
-  return w.finish();
 }
 
 function valueAtPath(row: Row, path: readonly string[]): Value | undefined {

@@ -7,7 +7,7 @@ import { formatError } from '../errors.ts';
 import type { FieldDef, Type } from '../schema/types.ts';
 import { hasField, isPlainObjectValue, setField, type Value } from '../schema/values.ts';
 import type { ByteReader, ByteWriter } from './bytes.ts';
-import { invalidRecordUtf8, readTaggedScalar, recordTypeMismatch, TAG_STRING, writeTaggedScalar } from './scalar.ts';
+import { readRecordString, readTaggedScalar, recordTypeMismatch, TAG_STRING, writeTaggedScalar } from './scalar.ts';
 
 /**
  * Bounds the work a single payload can cause. Elements that consume input bytes are bounded
@@ -132,7 +132,7 @@ export function readRowValue(r: ByteReader, t: Type, budget: DecodeBudget): Valu
   if ('enum' in t) {
     const tag = r.u8();
     if (tag !== TAG_STRING) throw recordTypeMismatch('expected string tag for enum');
-    return r.utf8(r.u32(), invalidRecordUtf8);
+    return readRecordString(r);
   }
   throw recordTypeMismatch('unknown type');
 }

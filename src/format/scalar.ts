@@ -93,6 +93,33 @@ export function writeTaggedScalar(w: ByteWriter, t: ScalarType, v: ScalarValue):
   }
 }
 
+const SHORT_ASCII = 64;
+
+/**
+ * u32 length + strict UTF-8 (the part after a String tag). Short pure-ASCII strings — most
+ * keys and labels — skip TextDecoder, whose per-call overhead dominates at that size.
+ */
+export function readRecordString(r: ByteReader): string {
+  const len = r.u32();
+  if (len <= SHORT_ASCII) {
+    r.need(len);
+    const buf = r.buf;
+    const start = r.pos;
+    let s = '';
+    let i = 0;
+    for (; i < len; i++) {
+      const c = buf[start + i]!;
+      if (c >= 0x80) break;
+      s += String.fromCharCode(c);
+    }
+    if (i === len) {
+      r.pos = start + len;
+      return s;
+    }
+  }
+  return r.utf8(len, invalidRecordUtf8);
+}
+
 /**
  * Reads a tagged scalar of the expected type. A composite expected type consumes the tag
  * byte and then fails with `RecordPayloadUnsupportedType`, as the reference does.
@@ -114,7 +141,7 @@ export function readTaggedScalar(r: ByteReader, expected: Type): ScalarValue {
       return r.f64();
     case 'string':
       if (tag !== TAG_STRING) throw recordTypeMismatch('expected string tag');
-      return r.utf8(r.u32(), invalidRecordUtf8);
+      return readRecordString(r);
     case 'bytes':
       if (tag !== TAG_BYTES) throw recordTypeMismatch('expected bytes tag');
       // A copy: decoded values outlive the payload buffer they came from.
