@@ -14,10 +14,22 @@ import { I64_MAX, I64_MIN, recordTypeMismatch, U64_MAX } from './scalar.ts';
 const invalidKey = (t: string, why: string): ModelVaultError =>
   formatError('InvalidCanonicalKey', `invalid canonical key for ${t}: ${why}`, { type: t });
 
-function eightBytes(write: (view: DataView) => void): Uint8Array {
-  const out = new Uint8Array(8);
-  write(new DataView(out.buffer));
-  return out;
+// Fixed-width keys are written into one scratch buffer and copied out (no closure, no view per call).
+const scratchBytes = new Uint8Array(8);
+const scratch = new DataView(scratchBytes.buffer);
+
+/** Validates a fixed-width (8-byte) key value and writes its bytes into `scratchBytes`. */
+function fillFixed(t: 'int64' | 'timestamp' | 'uint64' | 'float64', v: ScalarValue): void {
+  if (t === 'float64') {
+    if (typeof v !== 'number') throw recordTypeMismatch('expected float64');
+    scratch.setFloat64(0, v, true);
+  } else if (t === 'uint64') {
+    if (typeof v !== 'bigint' || v < 0n || v > U64_MAX) throw recordTypeMismatch('expected uint64');
+    scratch.setBigUint64(0, v, true);
+  } else {
+    if (typeof v !== 'bigint' || v < I64_MIN || v > I64_MAX) throw recordTypeMismatch(`expected ${t}`);
+    scratch.setBigInt64(0, v, true);
+  }
 }
 
 /** The canonical bytes of `v` as type `t`; the value must have its type's JS shape. */
@@ -28,14 +40,10 @@ export function canonicalKey(t: ScalarType, v: ScalarValue): Uint8Array {
       return Uint8Array.of(0, v ? 1 : 0);
     case 'int64':
     case 'timestamp':
-      if (typeof v !== 'bigint' || v < I64_MIN || v > I64_MAX) throw recordTypeMismatch(`expected ${t}`);
-      return eightBytes((d) => d.setBigInt64(0, v, true));
     case 'uint64':
-      if (typeof v !== 'bigint' || v < 0n || v > U64_MAX) throw recordTypeMismatch('expected uint64');
-      return eightBytes((d) => d.setBigUint64(0, v, true));
     case 'float64':
-      if (typeof v !== 'number') throw recordTypeMismatch('expected float64');
-      return eightBytes((d) => d.setFloat64(0, v, true));
+      fillFixed(t, v);
+      return scratchBytes.slice();
     case 'string':
       if (typeof v !== 'string') throw recordTypeMismatch('expected string');
       return encodeUtf8(v);
@@ -47,6 +55,23 @@ export function canonicalKey(t: ScalarType, v: ScalarValue): Uint8Array {
       return v.slice();
     default:
       throw recordTypeMismatch(`unknown scalar type ${String(t)}`);
+  }
+}
+
+/** `keyToString(canonicalKey(t, v))` — the form the engine uses as a Map key. */
+export function canonicalKeyString(t: ScalarType, v: ScalarValue): string {
+  switch (t) {
+    case 'int64':
+    case 'timestamp':
+    case 'uint64':
+    case 'float64': {
+      fillFixed(t, v);
+      let s = '';
+      for (let i = 0; i < 8; i++) s += String.fromCharCode(scratchBytes[i]!);
+      return s;
+    }
+    default:
+      return keyToString(canonicalKey(t, v));
   }
 }
 

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   bytesEqual,
   canonicalKey,
+  canonicalKeyString,
   compareBytes,
   compareScalars,
   compareStringsUtf8,
@@ -133,5 +134,22 @@ describe('orderings (§7.4)', () => {
     expect(compareScalars('string', 'b', 'a')).toBe(1);
     expect(compareScalars('bytes', Uint8Array.of(1), Uint8Array.of(1, 0))).toBe(-1);
     expect(compareScalars('int64', 1n, 'x')).toBe(0);
+  });
+});
+
+describe('canonicalKeyString', () => {
+  it('equals keyToString(canonicalKey(...)) for every type', () => {
+    const samples: [ScalarType, ScalarValue][] = [
+      ['bool', true],
+      ['int64', -2n],
+      ['uint64', 1n << 63n],
+      ['float64', -0],
+      ['timestamp', 12345n],
+      ['string', 'é🦀'],
+      ['bytes', Uint8Array.of(0, 255)],
+      ['uuid', UUID],
+    ];
+    for (const [t, v] of samples) expect(canonicalKeyString(t, v)).toBe(keyToString(canonicalKey(t, v)));
+    expectCode(() => canonicalKeyString('int64', 1), 'Format.RecordPayloadTypeMismatch');
   });
 });

@@ -6,6 +6,7 @@ import {
   encodeRecord,
   peekRecordHeader,
   recordVersionFor,
+  writeRecord,
   type RecordLayout,
 } from '../../src/format/record.ts';
 import type { FieldDef, Type } from '../../src/schema/types.ts';
@@ -342,5 +343,34 @@ describe('peekRecordHeader (§8.10 step 1)', () => {
     expect([short.version, short.collectionId]).toEqual([9, 7]);
     expectCode(() => short.schemaVersion, 'Format.TruncatedRecordPayload');
     expectCode(() => peekRecordHeader(unhex('0200010000')), 'Format.TruncatedRecordPayload');
+  });
+});
+
+describe('writeRecord and string paths', () => {
+  it('appends into a caller writer exactly what encodeRecord returns', () => {
+    const w = new ByteWriter(4);
+    w.u8(0xee);
+    writeRecord(w, users, 1, 1, 1n, { id: 1n, name: 'Ann' });
+    expect(hex(w.finish())).toBe(`ee${INSERT_ANN}`);
+  });
+
+  it('refuses out-of-range header numbers and ops', () => {
+    expectCode(() => encodeRecord({ ...users, collectionId: -1 }, 1, 1, 1n, { name: 'a' }), 'Format.RecordPayloadTypeMismatch');
+    expectCode(() => encodeRecord(users, 1, 2 ** 32, 1n, { name: 'a' }), 'Format.RecordPayloadTypeMismatch');
+    expectCode(() => encodeRecord(users, 4 as 1, 1, 1n, { name: 'a' }), 'Format.RecordPayloadTypeMismatch');
+  });
+
+  it('short/long, ASCII/non-ASCII strings round-trip; bad UTF-8 after an ASCII prefix is caught', () => {
+    for (const s of ['', 'a', 'x'.repeat(64), 'x'.repeat(65), 'é', `${'x'.repeat(63)}é`, '🦀'.repeat(40), 'a\u0000b']) {
+      const bytes = encodeRecord(users, 1, 1, 1n, { name: s });
+      expect(decodeRecord(bytes, users).row!.name).toBe(s);
+    }
+    expectCode(() => decodeRecord(rec(2, 1, PK1, 1, '0403000000' + '6162ff'), users), 'Format.InvalidRecordUtf8');
+    expectCode(() => decodeRecord(rec(2, 1, PK1, 1, '0441000000' + '61'.repeat(64) + 'ff'), users), 'Format.InvalidRecordUtf8');
+  });
+
+  it('encoding is not disturbed by a previous failed encode (shared scratch)', () => {
+    expectCode(() => encodeRecord(users, 1, 1, 1n, { name: 5n }), 'Format.RecordPayloadTypeMismatch');
+    expect(hex(encodeRecord(users, 1, 1, 1n, { name: 'Ann' }))).toBe(INSERT_ANN);
   });
 });
