@@ -6,9 +6,15 @@ import type { CliCommand, CliIo } from './command.ts';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from './command.ts';
 import { isModelVaultError } from '../errors.ts';
 import { versionCommand } from './commands/version.ts';
+import { dumpCommand } from './commands/dump.ts';
+import { inspectCommand } from './commands/inspect.ts';
+import { verifyCommand } from './commands/verify.ts';
 
 const commands: Record<string, CliCommand> = {
   version: versionCommand,
+  dump: dumpCommand,
+  inspect: inspectCommand,
+  verify: verifyCommand,
 };
 
 function helpText(): string {
