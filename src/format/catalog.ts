@@ -11,6 +11,7 @@
 import { formatError, schemaError, type ModelVaultError } from '../errors.ts';
 import type { Constraint, FieldDef, IndexDef, Type } from '../schema/types.ts';
 import { ByteReader, ByteWriter, encodeUtf8 } from './bytes.ts';
+import { isWellFormedString } from './scalar.ts';
 
 export const CATALOG_VERSION = 4;
 export const MAX_TYPE_DEPTH = 32;
@@ -264,7 +265,7 @@ export function encodeCatalogRecord(rec: CatalogRecord): Uint8Array {
   if (rec.kind === 'create') {
     w.u16(ENTRY_CREATE_COLLECTION);
     writeU32(w, rec.collectionId, 'collection id');
-    const name = encodeUtf8(rec.name);
+    const name = utf8Of(rec.name);
     if (name.length === 0) throw catalogError('EmptyCollectionName');
     if (name.length > MAX_NAME_BYTES) throw catalogError(`CollectionNameTooLong { got: ${name.length} }`, { got: name.length });
     w.u32(name.length).bytes(name);
@@ -272,7 +273,7 @@ export function encodeCatalogRecord(rec: CatalogRecord): Uint8Array {
     writeFieldList(w, rec.fields);
     writeIndexList(w, rec.indexes);
     // An empty primary name would read back as "no primary field"; both encode as length 0.
-    const primary = encodeUtf8(rec.primaryField ?? '');
+    const primary = utf8Of(rec.primaryField ?? '');
     if (primary.length > MAX_NAME_BYTES) {
       throw catalogError(`CollectionNameTooLong { got: ${primary.length} }`, { got: primary.length });
     }
@@ -299,8 +300,14 @@ function writeCount(w: ByteWriter, n: number): void {
   w.u32(n);
 }
 
+/** UTF-8 of a catalog string; unpaired surrogates would be stored as U+FFFD, so refuse them. */
+function utf8Of(s: string): Uint8Array {
+  if (!isWellFormedString(s)) throw catalogError('InvalidUtf8');
+  return encodeUtf8(s);
+}
+
 function writeString(w: ByteWriter, s: string): void {
-  const b = encodeUtf8(s);
+  const b = utf8Of(s);
   writeCount(w, b.length);
   w.bytes(b);
 }
@@ -413,7 +420,7 @@ function writeIndexList(w: ByteWriter, indexes: readonly IndexDef[]): void {
     }
     w.u8(ix.kind === 'unique' ? 1 : 2);
     writeFieldPath(w, ix.path);
-    const name = encodeUtf8(typeof ix.name === 'string' ? ix.name : '');
+    const name = utf8Of(typeof ix.name === 'string' ? ix.name : '');
     if (name.length === 0) throw catalogError('EmptyIndexName');
     if (name.length > MAX_NAME_BYTES) throw catalogError(`IndexNameTooLong { got: ${name.length} }`, { got: name.length });
     w.u32(name.length).bytes(name);

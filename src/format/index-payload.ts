@@ -9,6 +9,7 @@
 import { formatError, type ModelVaultError } from '../errors.ts';
 import { ByteReader, ByteWriter, encodeUtf8 } from './bytes.ts';
 import { catalogError } from './catalog.ts';
+import { isWellFormedString } from './scalar.ts';
 
 export const INDEX_PAYLOAD_VERSION = 2;
 
@@ -59,6 +60,15 @@ export function decodeIndexPayload(payload: Uint8Array): IndexEntry[] {
 /** Always version 2; refuses entries the decoder would reject. */
 export function encodeIndexPayload(entries: readonly IndexEntry[]): Uint8Array {
   const w = new ByteWriter(16 + entries.length * 48);
+  writeIndexPayload(w, entries);
+  return w.finish();
+}
+
+/**
+ * `encodeIndexPayload` appending to an existing writer. On error the writer may hold a
+ * partial payload; callers rewind `w.pos` to where they started.
+ */
+export function writeIndexPayload(w: ByteWriter, entries: readonly IndexEntry[]): void {
   w.u16(INDEX_PAYLOAD_VERSION).u32(entries.length);
   // Names repeat across entries (one index, many rows); encode each distinct name once.
   const names = new Map<string, Uint8Array>();
@@ -70,6 +80,7 @@ export function encodeIndexPayload(entries: readonly IndexEntry[]): Uint8Array {
     if (e.op !== 'insert' && e.op !== 'delete') throw catalogError(`unknown index op ${String(e.op)}`);
     let name = names.get(e.name);
     if (name === undefined) {
+      if (typeof e.name !== 'string' || !isWellFormedString(e.name)) throw catalogError('invalid utf-8 in index name');
       name = encodeUtf8(e.name);
       names.set(e.name, name);
     }
@@ -84,5 +95,4 @@ export function encodeIndexPayload(entries: readonly IndexEntry[]): Uint8Array {
       .u32(e.pk.length)
       .bytes(e.pk);
   }
-  return w.finish();
 }

@@ -22,6 +22,7 @@ import {
   unsupportedRecordType,
   writeTaggedScalar,
   invalidRecordUtf8,
+  isWellFormedString,
 } from './scalar.ts';
 
 export const OP_INSERT = 1;
@@ -78,6 +79,7 @@ function encodeV3Path(path: readonly string[]): Uint8Array | null {
   const w = new ByteWriter(16);
   w.u8(path.length);
   for (const seg of path) {
+    if (!isWellFormedString(seg)) return null;
     const b = encodeUtf8(seg);
     if (b.length === 0 || b.length > MAX_V3_SEGMENT_BYTES) return null;
     w.u16(b.length).bytes(b);

@@ -7,7 +7,7 @@ import { formatError } from '../errors.ts';
 import type { FieldDef, Type } from '../schema/types.ts';
 import { hasField, isPlainObjectValue, setField, type Value } from '../schema/values.ts';
 import type { ByteReader, ByteWriter } from './bytes.ts';
-import { readRecordString, readTaggedScalar, recordTypeMismatch, TAG_STRING, writeTaggedScalar } from './scalar.ts';
+import { readRecordString, readTaggedScalar, recordTypeMismatch, TAG_STRING, writeTaggedScalar, writeTaggedString } from './scalar.ts';
 
 /**
  * Bounds the work a single payload can cause. Elements that consume input bytes are bounded
@@ -85,7 +85,7 @@ export function writeRowValue(w: ByteWriter, t: Type, v: Value | undefined): voi
   }
   if ('enum' in t) {
     if (typeof v !== 'string') throw recordTypeMismatch('expected enum string');
-    w.u8(TAG_STRING).utf8WithU32Length(v);
+    writeTaggedString(w, v);
     return;
   }
   throw recordTypeMismatch('unknown type');

@@ -56,6 +56,20 @@ export function scalarTag(t: ScalarType): number {
   }
 }
 
+// Lone surrogates have no UTF-8 form; TextEncoder would silently store U+FFFD instead.
+const LONE_SURROGATE = /\p{Cs}/u;
+
+/** True iff `s` survives a UTF-8 round trip unchanged (no unpaired surrogates). */
+export function isWellFormedString(s: string): boolean {
+  return !LONE_SURROGATE.test(s);
+}
+
+/** Writes tag + u32 length + UTF-8, refusing strings UTF-8 cannot represent. */
+export function writeTaggedString(w: ByteWriter, v: string): void {
+  if (!isWellFormedString(v)) throw recordTypeMismatch('string contains an unpaired surrogate');
+  w.u8(TAG_STRING).utf8WithU32Length(v);
+}
+
 /** Writes tag + value; the value must have the JS shape of its type (values.ts). */
 export function writeTaggedScalar(w: ByteWriter, t: ScalarType, v: ScalarValue): void {
   switch (t) {
@@ -78,7 +92,7 @@ export function writeTaggedScalar(w: ByteWriter, t: ScalarType, v: ScalarValue):
       return;
     case 'string':
       if (typeof v !== 'string') throw recordTypeMismatch('expected string');
-      w.u8(TAG_STRING).utf8WithU32Length(v);
+      writeTaggedString(w, v);
       return;
     case 'bytes':
       if (!(v instanceof Uint8Array)) throw recordTypeMismatch('expected bytes');

@@ -375,3 +375,25 @@ describe('encodeCatalogRecord refuses what the decoder rejects', () => {
     expect(back).toMatchObject({ primaryField: null });
   });
 });
+
+describe('strings UTF-8 cannot represent', () => {
+  it('unpaired surrogates in any catalog string are refused as InvalidUtf8', () => {
+    const lone = 'a\udc00';
+    const cases: Partial<CatalogRecord>[] = [
+      { name: lone },
+      { primaryField: lone } as Partial<CatalogRecord>,
+      { fields: [f([lone], 'int64')] },
+      { fields: [f(['e'], { enum: [lone] })] },
+      { fields: [f(['s'], 'string', [{ kind: 'regex', value: lone }])] },
+      { indexes: [{ name: lone, path: ['a'], kind: 'unique' }] },
+    ];
+    for (const c of cases) {
+      expectCode(() => encodeCatalogRecord({ ...usersRecord, ...c } as CatalogRecord), 'Format.InvalidCatalogPayload', {
+        message: 'InvalidUtf8',
+      });
+    }
+    // Proper pairs are fine.
+    const ok = { ...usersRecord, name: 'crab 🦀' };
+    expect(decodeCatalogRecord(encodeCatalogRecord(ok))).toEqual(ok);
+  });
+});

@@ -89,3 +89,17 @@ describe('index payload errors (§9.2)', () => {
     expectCode(() => encodeIndexPayload([{ ...entry('insert', 'a'), collectionId: -1 }]), 'Format.InvalidCatalogPayload');
   });
 });
+
+describe('writeIndexPayload and unrepresentable names', () => {
+  it('appends into a caller writer', async () => {
+    const { ByteWriter } = await import('../../src/format/bytes.ts');
+    const { writeIndexPayload } = await import('../../src/format/index-payload.ts');
+    const w = new ByteWriter(2);
+    w.u8(0xaa);
+    writeIndexPayload(w, [entry('insert', 'Ann')]);
+    expect(hex(w.finish())).toBe(`aa${hex(INSERT_ANN)}`);
+  });
+  it('a name with an unpaired surrogate is refused, not silently replaced', () => {
+    expectCode(() => encodeIndexPayload([{ ...entry('insert', 'a'), name: 'x\ud800' }]), 'Format.InvalidCatalogPayload');
+  });
+});

@@ -374,3 +374,15 @@ describe('writeRecord and string paths', () => {
     expect(hex(encodeRecord(users, 1, 1, 1n, { name: 'Ann' }))).toBe(INSERT_ANN);
   });
 });
+
+describe('unpaired surrogates', () => {
+  it('string and enum values with unpaired surrogates are refused', () => {
+    expectCode(() => encodeRecord(users, 1, 1, 1n, { name: '\ud800' }), 'Format.RecordPayloadTypeMismatch');
+    expectCode(() => encodeRecord({ ...users, pkType: 'string' }, 1, 1, 'k\udfff', { name: 'a' }), 'Format.RecordPayloadTypeMismatch');
+    expectCode(() => encodeRecord(things, 1, 1, 7n, { tags: [], color: '\ud800x', dims: { w: 1n } }), 'Format.RecordPayloadTypeMismatch');
+  });
+  it('a v3 path segment with an unpaired surrogate cannot be encoded', () => {
+    const bad: RecordLayout = { ...people, fields: [f(['id'], 'string'), f(['p', '\ud800'], 'int64')] };
+    expectCode(() => encodeRecord(bad, 1, 1, 'a', {}), 'Schema.InvalidFieldPath');
+  });
+});
