@@ -25,6 +25,7 @@ import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import type { FileHandle, FsCapabilities, FsOps, LockHandle, LockMode, OpenMode } from './types.ts';
 import { checkOffset, checkRange, closedError, errnoOf, mapIoError, notWritable, wouldBlock } from './errors.ts';
+import { ioError } from '../errors.ts';
 import { LockRegistry } from './lock-registry.ts';
 import { acquireProcessFileLock } from './process-file-lock.ts';
 
@@ -124,7 +125,7 @@ class NodeFile implements FileHandle {
 }
 
 /** The subset of `fs-ext` used; its flags are 'sh' | 'ex' | 'shnb' | 'exnb' | 'un'. */
-interface FlockBinding {
+export interface FlockBinding {
   flockSync(fd: number, flags: string): void;
 }
 
@@ -142,9 +143,11 @@ function loadFlock(): FlockBinding | undefined {
 export interface NodeFsOptions {
   /**
    * `auto` (default): flock through `fs-ext` when installed, else the marker-file protocol.
-   * `os` fails with `Io.IoError` at lock time when the addon is missing.
+   * `os` makes `createNodeFs` fail with `Io.IoError` when the addon is missing.
    */
   locks?: 'auto' | 'os' | 'process-file';
+  /** A flock binding to use instead of looking up `fs-ext` (e.g. one loaded from elsewhere). */
+  flock?: FlockBinding;
 }
 
 /** One registry per process: Node's flock semantics are per process, not per FsOps. */
@@ -165,9 +168,11 @@ class NodeFs implements FsOps {
 
   constructor(options: NodeFsOptions) {
     const mode = options.locks ?? 'auto';
-    this.flock = mode === 'process-file' ? undefined : loadFlock();
+    this.flock = mode === 'process-file' ? undefined : (options.flock ?? loadFlock());
     if (mode === 'os' && this.flock === undefined) {
-      throw mapIoError(new Error('the optional native addon fs-ext is not installed'), 'flock', '');
+      throw ioError('IoError', "locks: 'os' needs the optional native addon fs-ext, which is not installed", {
+        syscall: 'flock',
+      });
     }
     this.supports = {
       directorySync: process.platform !== 'win32',
