@@ -397,3 +397,15 @@ describe('strings UTF-8 cannot represent', () => {
     expect(decodeCatalogRecord(encodeCatalogRecord(ok))).toEqual(ok);
   });
 });
+
+describe('reference limitations kept for byte compatibility', () => {
+  it('constraints on Object members have no slot in the encoding and are dropped', () => {
+    const withMemberConstraint = f(['o'], { object: [f(['m'], 'int64', [{ kind: 'min_i64', value: 1n }])] });
+    const back = decodeCatalogRecord(encodeCatalogRecord({ ...usersRecord, fields: [f(['id'], 'int64'), withMemberConstraint] }));
+    expect(back.fields[1]).toEqual(f(['o'], { object: [f(['m'], 'int64')] }));
+  });
+
+  it('decodeType rejects trailing bytes', () => {
+    expectCode(() => decodeType(Uint8Array.of(1, 0)), 'Format.InvalidCatalogPayload', { message: 'TrailingBytes' });
+  });
+});
