@@ -12,7 +12,9 @@ const baseFields: FieldDef[] = [
 const baseIndexes: IndexDef[] = [index('by_name', 'name'), index('kind_u', 'kind', 'unique')];
 const current = { fields: baseFields, indexes: baseIndexes };
 
-const classify = (fields: FieldDef[], indexes: IndexDef[] = baseIndexes) => classifySchemaUpdate(current, fields, indexes);
+/** The change, widened so tests can read `reason` (undefined when safe). */
+const classify = (fields: FieldDef[], indexes: IndexDef[] = baseIndexes): { kind: string; reason?: string } =>
+  classifySchemaUpdate(current, fields, indexes);
 
 describe('classifySchemaUpdate', () => {
   it('identical schema is safe', () => {
