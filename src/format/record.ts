@@ -33,7 +33,11 @@ export interface RecordLayout {
   collectionId: number;
   primaryField: string;
   pkType: Type;
-  /** The collection's full field list (incl. the PK field) at some schema version. */
+  /**
+   * The collection's full field list (incl. the PK field) at some schema version. Treated as
+   * immutable: per-layout tables are cached by this array's identity, so pass the same array
+   * (e.g. the catalog's) on every call rather than a copy.
+   */
   fields: readonly FieldDef[];
 }
 
