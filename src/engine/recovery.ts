@@ -117,24 +117,25 @@ export function guardPublishedPrefix(
 ): void {
   if (prefix.reason === null || publishedManifestOffset === null) return;
   if (prefix.safeEnd >= publishedManifestOffset) return;
-  if (prefix.reason === 'uncommitted_transaction') {
-    throw invalidTxnPayload('transaction without TxnCommit before the published manifest', {
-      offset: prefix.safeEnd,
-      publishedManifestOffset,
-    });
+  // A torn segment before the manifest is the real damage, even inside an open transaction.
+  if (scan.torn && scan.stoppedAt < publishedManifestOffset) {
+    const at = scan.stoppedAt;
+    if (fileLength - at < SEGMENT_HEADER_SIZE) {
+      throw formatError('TruncatedSegmentHeader', `truncated segment header at offset ${at}, before the published manifest`, {
+        got: fileLength - at,
+        expected: SEGMENT_HEADER_SIZE,
+        offset: at,
+        publishedManifestOffset,
+      });
+    }
+    throw formatError(
+      'SegmentPayloadPastEof',
+      `segment at offset ${at} extends past end of file but lies before the published manifest at ${publishedManifestOffset}`,
+      { offset: at, publishedManifestOffset },
+    );
   }
-  const at = scan.torn ? scan.stoppedAt : prefix.safeEnd;
-  if (fileLength - at < SEGMENT_HEADER_SIZE) {
-    throw formatError('TruncatedSegmentHeader', `truncated segment header at offset ${at}, before the published manifest`, {
-      got: fileLength - at,
-      expected: SEGMENT_HEADER_SIZE,
-      offset: at,
-      publishedManifestOffset,
-    });
-  }
-  throw formatError(
-    'SegmentPayloadPastEof',
-    `segment at offset ${at} extends past end of file but lies before the published manifest at ${publishedManifestOffset}`,
-    { offset: at, publishedManifestOffset },
-  );
+  throw invalidTxnPayload('transaction without TxnCommit before the published manifest', {
+    offset: prefix.safeEnd,
+    publishedManifestOffset,
+  });
 }
