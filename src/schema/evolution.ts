@@ -8,7 +8,7 @@
  * reference's verdict.
  */
 import { debugPath, pathKey } from './field-paths.ts';
-import { constraintsEqual, typeEquals } from './equality.ts';
+import { constraintsEqual, fieldEquals, indexEquals, typeEquals } from './equality.ts';
 import { debugString } from './rust-display.ts';
 import { isEnum, isOptional } from './types.ts';
 import type { CollectionDef, FieldDef, IndexDef, Type } from './types.ts';
@@ -143,4 +143,24 @@ export function planSchemaVersion(current: SchemaShape, fields: readonly FieldDe
     if (rebuild) allSteps.push({ kind: 'rebuild_indexes' });
   }
   return { change, steps, problems, allSteps };
+}
+
+/**
+ * Facts the reference acts on silently (BEHAVIOR §3.2, §13 item 18), for callers that want
+ * to warn: an identical schema still creates a new version, and every current index left
+ * out of the new list is dropped.
+ */
+export function describeSchemaUpdate(
+  current: SchemaShape,
+  fields: readonly FieldDef[],
+  indexes: readonly IndexDef[],
+): { readonly identical: boolean; readonly droppedIndexes: readonly string[] } {
+  const next = new Set(indexes.map((ix) => ix.name));
+  const droppedIndexes = current.indexes.filter((ix) => !next.has(ix.name)).map((ix) => ix.name);
+  const identical =
+    fields.length === current.fields.length &&
+    fields.every((f, i) => fieldEquals(f, current.fields[i]!)) &&
+    indexes.length === current.indexes.length &&
+    indexes.every((ix, i) => indexEquals(ix, current.indexes[i]!));
+  return { identical, droppedIndexes };
 }

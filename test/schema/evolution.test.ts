@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifySchemaUpdate, planSchemaVersion } from '../../src/schema/evolution.ts';
+import { classifySchemaUpdate, describeSchemaUpdate, planSchemaVersion } from '../../src/schema/evolution.ts';
 import type { FieldDef, IndexDef } from '../../src/schema/types.ts';
 import { field, index } from './helpers.ts';
 
@@ -126,5 +126,13 @@ describe('planSchemaVersion', () => {
     const p = planSchemaVersion(current, baseFields, [...baseIndexes, index('u2', 'name', 'unique'), index('u3', 'id', 'unique')]);
     expect(p.steps).toEqual([{ kind: 'rebuild_indexes' }]);
     expect(p.allSteps).toEqual([{ kind: 'rebuild_indexes' }]);
+  });
+});
+
+describe('describeSchemaUpdate', () => {
+  it('flags identical schemas and dropped indexes', () => {
+    expect(describeSchemaUpdate(current, baseFields, baseIndexes)).toEqual({ identical: true, droppedIndexes: [] });
+    expect(describeSchemaUpdate(current, baseFields, [])).toEqual({ identical: false, droppedIndexes: ['by_name', 'kind_u'] });
+    expect(describeSchemaUpdate(current, [...baseFields].reverse(), baseIndexes).identical).toBe(false);
   });
 });
