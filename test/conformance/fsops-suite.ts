@@ -251,6 +251,13 @@ export function runFsOpsConformance(name: string, makeFs: () => FsFixture): void
         expect(e.details.path).toBe(p('a'));
       });
 
+      it('removing a directory is refused', () => {
+        writeFile('a', 'x');
+        // Linux says EISDIR, macOS EPERM.
+        expect(['Io.IsDirectory', 'Io.PermissionDenied']).toContain(thrown(() => fs.remove(fx.dir)).code);
+        expect(fs.exists(fx.dir)).toBe(true);
+      });
+
       it('a handle keeps working after its file is removed (POSIX) or removal is refused', () => {
         const h = fs.open(p('a'), 'create');
         h.writeAt(enc.encode('abc'), 0);
