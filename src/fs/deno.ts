@@ -4,7 +4,7 @@
  * `Deno` is reached through `globalThis` with a minimal local type, so this file
  * type-checks and bundles under Node without Deno's declarations.
  *
- * Locking: `FsFile.tryLockSync(exclusive)` (Deno ≥ 2.4) is a non-blocking flock on Unix and
+ * Locking: `FsFile.tryLockSync(exclusive)` (recent Deno 2.x) is a non-blocking flock on Unix and
  * LockFileEx on Windows — the same OS lock as the Rust engine (`locks: 'os'`). Older Deno
  * only has the blocking `lockSync`, which would hang on a conflict; there the adapter
  * declares `locks: 'in-process'` and excludes only other handles of this process.

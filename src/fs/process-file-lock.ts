@@ -27,6 +27,8 @@
  *   flock on the sidecar (install the optional `fs-ext` addon to get `locks: 'os'`);
  * - it relies on the directory listing being coherent with O_EXCL creation, true on local
  *   filesystems, not guaranteed on NFS/SMB;
+ * - every process must see the others' pids: one pid namespace (not two containers sharing
+ *   a volume, not two hosts), otherwise a live holder looks dead and is swept;
  * - liveness is by pid: off Linux a dead holder whose pid was reused by an unrelated live
  *   process keeps the lock until that process exits (on Linux the start time catches it);
  * - markers of a process killed mid-protocol stay behind until the next acquirer sweeps them.
