@@ -1,0 +1,18 @@
+// Fixed memory map of the kernel module. Everything below SCRATCH_BASE belongs to the
+// kernels (tables built by init(), no data segments so the binary stays small enough
+// for synchronous compilation); everything from SCRATCH_BASE up is the JS-managed arena.
+// Later kernels take their table space from the free range [KERNEL_FREE, SCRATCH_BASE).
+
+/** 16 slicing tables of 256 u32 each: table k maps a byte to its CRC after k more zero bytes. */
+export const CRC_TABLES: usize = 0x0400;
+/** 4 byte tables of 256 u32: the linear map "append SIMD_LANE_LONG zero bytes" to a CRC register. */
+export const CRC_SHIFT_LONG: usize = CRC_TABLES + 16 * 1024;
+/** Same for SIMD_LANE_SHORT zero bytes. */
+export const CRC_SHIFT_SHORT: usize = CRC_SHIFT_LONG + 4 * 1024;
+/** 8 v128 nibble tables: low-nibble then high-nibble table for each of the 4 CRC bytes. */
+export const CRC_NIBBLES: usize = CRC_SHIFT_SHORT + 4 * 1024;
+/** 256-byte staging area for the transposed 16x16 block (and the 16 lane CRCs). */
+export const CRC_STAGE: usize = CRC_NIBBLES + 128;
+export const KERNEL_FREE: usize = CRC_STAGE + 256;
+
+export const SCRATCH_BASE: usize = 0x10000;
