@@ -92,6 +92,15 @@ export class Inode {
     this.pending.push({ kind: 'truncate', length });
   }
 
+  /**
+   * A failed fsync: the kernel marked the dirty pages clean, so what was written stays
+   * readable but never reaches the disk (the "fsyncgate" lesson). The durable content
+   * becomes the view the disk will have: durable state plus none of the lost writes.
+   */
+  loseUnsynced(): void {
+    this.pending = [];
+  }
+
   /** fsync: everything written so far reaches the durable content. */
   sync(): void {
     for (const op of this.pending) applyDataOp(this.durable, op);

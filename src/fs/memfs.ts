@@ -53,6 +53,12 @@ export interface FaultOptions {
    * seeded RNG picks (real writes can be partial).
    */
   partial?: 'none' | 'random';
+  /**
+   * What a failing `sync` does to the file's unsynced writes: `lost` (default) — like Linux
+   * after a writeback error, they stay readable but will never reach the disk, so a later
+   * successful fsync does not make them durable; `pending` — they stay pending.
+   */
+  syncFailure?: 'lost' | 'pending';
   /** For `failWhen`: fail only the first N matching calls (default: all of them). */
   times?: number;
 }
@@ -80,6 +86,7 @@ interface FaultRule {
   readonly match?: (call: CallInfo) => boolean;
   readonly errno: FaultErrno;
   readonly partial: 'none' | 'random';
+  readonly syncFailure: 'lost' | 'pending';
   remaining: number;
 }
 
@@ -114,6 +121,10 @@ const FAULT_MESSAGES: Readonly<Record<FaultErrno, string>> = {
 
 function systemError(errno: string, message: string): Error {
   return Object.assign(new Error(`${errno}: ${message}`), { code: errno });
+}
+
+function faultBehaviour(options: FaultOptions): Pick<FaultRule, 'partial' | 'syncFailure'> {
+  return { partial: options.partial ?? 'none', syncFailure: options.syncFailure ?? 'lost' };
 }
 
 const CAPABILITIES: FsCapabilities = {
@@ -180,10 +191,14 @@ class MemFile implements FileHandle {
   }
 
   sync(): void {
-    this.fs.run('sync', this.path, `sync(${this.path})`, true, () => {
+    this.fs.run('sync', this.path, `sync(${this.path})`, true, (fault) => {
       this.live('fsync');
+      if (fault !== undefined) {
+        if (fault.syncFailure === 'lost') this.inode.loseUnsynced();
+        throw this.fs.faultError(fault, 'fsync', this.path);
+      }
       this.inode.sync();
-    });
+    }, true);
   }
 
   close(): void {
@@ -254,12 +269,12 @@ export class MemFs implements FsOps {
 
   /** Call `index` throws a typed `errno` error instead of taking effect. */
   failAt(index: number, errno: FaultErrno, options: FaultOptions = {}): void {
-    this.faults.push({ at: index, errno, partial: options.partial ?? 'none', remaining: 1 });
+    this.faults.push({ at: index, errno, ...faultBehaviour(options), remaining: 1 });
   }
 
   /** Every call matching `match` (or the first `times` of them) fails with `errno`. */
   failWhen(match: (call: CallInfo) => boolean, errno: FaultErrno, options: FaultOptions = {}): void {
-    this.faults.push({ match, errno, partial: options.partial ?? 'none', remaining: options.times ?? Infinity });
+    this.faults.push({ match, errno, ...faultBehaviour(options), remaining: options.times ?? Infinity });
   }
 
   clearFaults(): void {

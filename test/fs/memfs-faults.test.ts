@@ -146,6 +146,22 @@ describe('fault injection', () => {
     expect(prefixes.has(0)).toBe(true);
   });
 
+  it('a failed fsync loses the unsynced writes for good by default (Linux writeback error)', () => {
+    for (const syncFailure of ['lost', 'pending'] as const) {
+      const fs = createMemFs({ files: { '/f': enc.encode('aaaa') } });
+      fs.syncDir('/');
+      const h = fs.open('/f', 'readwrite');
+      h.writeAt(enc.encode('bb'), 0);
+      fs.failWhen((c) => c.op === 'sync', 'EIO', { times: 1, syncFailure });
+      expectCode(() => h.sync(), 'Io.IoError');
+      expect(dec.decode(fs.peek('/f')!)).toBe('bbaa'); // still readable
+      h.writeAt(enc.encode('c'), 3);
+      h.sync(); // "succeeds"
+      const after = dec.decode(fs.crash({ mode: 'keep' }).peek('/f')!);
+      expect(after).toBe(syncFailure === 'lost' ? 'aaac' : 'bbac');
+    }
+  });
+
   it('errors reach FileStore callers unchanged', () => {
     const fs = createMemFs();
     const store = FileStore.open(fs, '/db', 'create');
