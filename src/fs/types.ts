@@ -40,8 +40,9 @@ export interface FileHandle {
   writeAt(buf: Uint8Array, position: number): void;
   length(): number;
   truncate(length: number): void;
-  /** fsync: data and metadata of this file are durable when it returns. */
+  /** fsync: data and metadata of this file are durable when it returns (not its name: see `syncDir`). */
   sync(): void;
+  /** Idempotent; any other call afterwards fails with `Io.Closed`. */
   close(): void;
 }
 
@@ -66,7 +67,8 @@ export interface FsOps {
   syncDir(dir: string): void;
   /**
    * Non-blocking advisory lock on `path` (created if missing, never deleted).
-   * A conflict throws `Io.WouldBlock`.
+   * A conflict throws `Io.WouldBlock` — also against another lock of this same process
+   * (exclusive vs anything), as a second flock descriptor would; shared locks coexist.
    */
   lock(path: string, mode: LockMode): LockHandle;
 }
