@@ -13,7 +13,7 @@
 import { formatError, ModelVaultError, schemaError } from '../errors.ts';
 import { decodeCatalogRecord } from '../format/catalog.ts';
 import { decodeCheckpoint } from '../format/checkpoint.ts';
-import { canonicalKey, keyToString } from '../format/canonical-key.ts';
+import { canonicalKey } from '../format/canonical-key.ts';
 import { SEGMENT_START, SegmentType } from '../format/constants.ts';
 import { decodeIndexPayload } from '../format/index-payload.ts';
 import { decodeRecord, OP_DELETE, peekRecordHeader } from '../format/record.ts';
@@ -25,7 +25,7 @@ import { crc32c } from '../wasm/crc32c.ts';
 import { Catalog, primaryNotFound } from './catalog.ts';
 import { payloadOf } from './recovery.ts';
 import type { LoadState } from './replay.ts';
-import { RowStore } from './row-store.ts';
+import { keyString, RowStore } from './row-store.ts';
 
 export type CheckpointOutcome =
   | { kind: 'none' }
@@ -124,7 +124,7 @@ function buildState(catalogPayloads: Uint8Array[], records: Uint8Array[], indexB
     // A delete inside a checkpoint (never written by any engine) stores nothing.
     if (rec.op === OP_DELETE) continue;
     const pkKey = canonicalKey(pkField.type as ScalarType, rec.pk);
-    rows.put(c.id, keyToString(pkKey), { pk: rec.pk, pkKey, row: rec.row!, version: c.schemaVersion });
+    rows.put(c.id, keyString(pkKey), { pk: rec.pk, pkKey, row: rec.row!, version: c.schemaVersion });
   }
   decodeIndexPayload(indexBlob);
   return { catalog, rows };

@@ -8,7 +8,7 @@
  * healed file opens afterwards in strict and read-only mode too.
  */
 import { ioError, ModelVaultError, usageError } from '../errors.ts';
-import { canonicalKey, compareBytes, compareStringsUtf8, keyToString } from '../format/canonical-key.ts';
+import { canonicalKey, compareBytes, compareStringsUtf8 } from '../format/canonical-key.ts';
 import { HEADER_SIZE } from '../format/constants.ts';
 import { decodeHeader } from '../format/header.ts';
 import { defaultFs } from '../fs/default.ts';
@@ -26,6 +26,7 @@ import type { CheckpointUse, EngineState, ImageAnalysis, RecoveryMode } from './
 import { publish } from './publish.ts';
 import type { TruncateReason } from './recovery.ts';
 import type { StoredRow } from './row-store.ts';
+import { keyString } from './row-store.ts';
 
 export type { RecoveryMode } from './open.ts';
 
@@ -235,7 +236,7 @@ export class Database {
 
   /** @internal Canonical key string of a primary-key value given as a JS value of the PK type. */
   pkKeyOf(c: CollectionState, pk: unknown): string {
-    return keyToString(canonicalKey(pkTypeOf(c), coercePk(pkTypeOf(c), pk)));
+    return keyString(canonicalKey(pkTypeOf(c), coercePk(pkTypeOf(c), pk)));
   }
 
   /** The row with this primary key, or null. */

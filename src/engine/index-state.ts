@@ -12,7 +12,8 @@
  * still succeeds — the reference opens such files — both pks are kept and the conflict is
  * counted in `conflicts`, so lookups stay truthful and the write path can refuse new ones.
  */
-import { canonicalKey, keyToString } from '../format/canonical-key.ts';
+import { canonicalKey } from '../format/canonical-key.ts';
+import { keyString } from './row-store.ts';
 import { resolvePath } from '../schema/field-paths.ts';
 import type { FieldDef, IndexDef, ScalarType, Type } from '../schema/types.ts';
 import { isEnum, isObject, isOptional } from '../schema/types.ts';
@@ -21,7 +22,7 @@ import type { Row, ScalarValue, Value } from '../schema/values.ts';
 export interface IndexBucket {
   readonly key: Uint8Array;
   readonly value: ScalarValue;
-  /** Primary keys as `keyToString(pkKey)` (string order = pk byte order). */
+  /** Primary keys as `keyString(pkKey)` (string order = pk byte order). */
   readonly pks: Set<string>;
 }
 
@@ -77,6 +78,8 @@ function scalarOf(t: ScalarType, v: Value | undefined): ScalarValue | null {
   }
 }
 
+const ASCII = /^[\x00-\x7f]*$/;
+
 export class DerivedIndex {
   readonly buckets = new Map<string, IndexBucket>();
   /** Unique keys currently held by more than one primary key. */
@@ -97,14 +100,26 @@ export class DerivedIndex {
     return { key: canonicalKey(this.keyType, value), value };
   }
 
+  /**
+   * The bucket key string of a row's index value. ASCII strings are their own key string
+   * (their UTF-8 bytes are their code units), which skips encoding on the hot path.
+   */
+  private keyStringOf(row: Row): { ks: string; value: ScalarValue; key: Uint8Array | null } | null {
+    if (this.keyType === null) return null;
+    const value = scalarOf(this.keyType, resolvePath(row, this.def.path));
+    if (value === null) return null;
+    if (typeof value === 'string' && ASCII.test(value)) return { ks: value, value, key: null };
+    const key = canonicalKey(this.keyType, value);
+    return { ks: keyString(key), value, key };
+  }
+
   add(row: Row, pkKey: string): void {
-    const k = this.keyOf(row);
+    const k = this.keyStringOf(row);
     if (k === null) return;
-    const ks = keyToString(k.key);
-    let b = this.buckets.get(ks);
+    let b = this.buckets.get(k.ks);
     if (b === undefined) {
-      b = { key: k.key, value: k.value, pks: new Set() };
-      this.buckets.set(ks, b);
+      b = { key: k.key ?? canonicalKey(this.keyType!, k.value), value: k.value, pks: new Set() };
+      this.buckets.set(k.ks, b);
     }
     if (b.pks.has(pkKey)) return;
     b.pks.add(pkKey);
@@ -112,18 +127,17 @@ export class DerivedIndex {
   }
 
   remove(row: Row, pkKey: string): void {
-    const k = this.keyOf(row);
+    const k = this.keyStringOf(row);
     if (k === null) return;
-    const ks = keyToString(k.key);
-    const b = this.buckets.get(ks);
+    const b = this.buckets.get(k.ks);
     if (b === undefined || !b.pks.delete(pkKey)) return;
     if (this.def.kind === 'unique' && b.pks.size === 1) this.conflicts--;
-    if (b.pks.size === 0) this.buckets.delete(ks);
+    if (b.pks.size === 0) this.buckets.delete(k.ks);
   }
 
   /** Primary keys (as key strings, ascending byte order) under an index key. */
   lookup(key: Uint8Array): string[] {
-    const b = this.buckets.get(keyToString(key));
+    const b = this.buckets.get(keyString(key));
     return b === undefined ? [] : [...b.pks].sort();
   }
 }
@@ -142,7 +156,7 @@ export class IndexState {
     const list = defs.map((d) => new DerivedIndex(collectionId, d, indexValueType(fields, d.path)));
     if (list.length > 0) {
       for (const r of rows) {
-        const pk = keyToString(r.pkKey);
+        const pk = keyString(r.pkKey);
         for (const ix of list) ix.add(r.row, pk);
       }
     }

@@ -14,10 +14,11 @@
  */
 import { schemaError } from '../errors.ts';
 import { decodeCatalogRecord } from '../format/catalog.ts';
-import { canonicalKey, keyToString } from '../format/canonical-key.ts';
+import { canonicalKey } from '../format/canonical-key.ts';
 import { SegmentType } from '../format/constants.ts';
 import { decodeIndexPayload } from '../format/index-payload.ts';
-import { decodeRecord, OP_DELETE, peekRecordHeader } from '../format/record.ts';
+import { decodeRecord, OP_DELETE } from '../format/record.ts';
+import { truncatedRecord } from '../format/scalar.ts';
 import type { ScannedSegment } from '../format/segment.ts';
 import {
   decodeTxnMarker,
@@ -37,6 +38,7 @@ import type { Catalog, CollectionState } from './catalog.ts';
 import { primaryNotFound } from './catalog.ts';
 import { payloadOf } from './recovery.ts';
 import type { RowStore } from './row-store.ts';
+import { keyString, recordRoute } from './row-store.ts';
 
 export interface LoadState {
   catalog: Catalog;
@@ -68,11 +70,13 @@ function pkTypeIn(fields: readonly FieldDef[], primaryField: string) {
 
 /** §8.10 for one committed Record payload of the log, with per-version decoding. */
 export function applyLogRecord(state: LoadState, payload: Uint8Array): void {
-  const head = peekRecordHeader(payload);
+  if (payload.length < 6) throw truncatedRecord();
+  const head = recordRoute(payload);
   const c = state.catalog.get(head.collectionId);
   if (c === undefined) throw unknownCollection(head.collectionId);
   if (c.primaryField === null) return; // catalog-v1 collection: records are skipped (§8.10 step 3)
   const currentPkType = pkTypeIn(c.fields, c.primaryField);
+  if (head.schemaVersion === null) throw truncatedRecord();
   const named = state.catalog.fieldsAt(c.id, head.schemaVersion);
   const fields = named ?? c.fields;
   const pkType = named === undefined ? currentPkType : pkTypeIn(fields, c.primaryField);
@@ -85,7 +89,7 @@ export function applyLogRecord(state: LoadState, payload: Uint8Array): void {
     );
   }
   const pkKey = canonicalKey(pkType as ScalarType, rec.pk);
-  const key = keyToString(pkKey);
+  const key = keyString(pkKey);
   if (rec.op === OP_DELETE) state.rows.delete(c.id, key);
   else state.rows.put(c.id, key, { pk: rec.pk, pkKey, row: rec.row!, version: rec.schemaVersion });
 }

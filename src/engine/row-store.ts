@@ -4,6 +4,27 @@
  */
 import type { Row, ScalarValue } from '../schema/values.ts';
 
+/**
+ * Same mapping as `keyToString` (one UTF-16 unit per byte), built as one flat string: keys
+ * are hashed by Map lookups right away, and a flat string hashes without flattening.
+ */
+export function keyString(key: Uint8Array): string {
+  const n = key.length;
+  if (n <= 1024) return String.fromCharCode.apply(null, key as unknown as number[]);
+  let s = '';
+  for (let i = 0; i < n; i += 1024) s += String.fromCharCode.apply(null, key.subarray(i, Math.min(n, i + 1024)) as unknown as number[]);
+  return s;
+}
+
+/** Collection id, schema version and op of a record payload without decoding it (§8.10 step 1). */
+export function recordRoute(payload: Uint8Array): { collectionId: number; schemaVersion: number | null; version: number } {
+  const p = payload;
+  if (p.length < 6) return { collectionId: -1, schemaVersion: null, version: -1 };
+  const collectionId = (p[2]! | (p[3]! << 8) | (p[4]! << 16) | (p[5]! << 24)) >>> 0;
+  const schemaVersion = p.length < 10 ? null : (p[6]! | (p[7]! << 8) | (p[8]! << 16) | (p[9]! << 24)) >>> 0;
+  return { collectionId, schemaVersion, version: p[0]! | (p[1]! << 8) };
+}
+
 export interface StoredRow {
   readonly pk: ScalarValue;
   /** Canonical key bytes of `pk`. */
