@@ -168,6 +168,11 @@ export class Database {
     }
   }
 
+  /** A new, empty in-memory database (the 8274-byte image of FORMAT.md §18.1). */
+  static openInMemory(): Database {
+    return Database.openImage(new Uint8Array(0));
+  }
+
   /** Opens an image held in memory (a copy is taken); like the reference: auto-truncate, writable. */
   static fromSnapshotBytes(bytes: Uint8Array): Database {
     return Database.openImage(bytes, { recovery: 'auto-truncate', readOnly: false });

@@ -1,6 +1,7 @@
 /**
  * `modelvault verify FILE`: a full strict check. Header, superblocks, the published manifest,
- * a strict scan of the whole log (every header and payload checksum), every payload decoded —
+ * a strict scan of the whole log (every header and payload checksum; Temp scratch payloads,
+ * which never hold data, excepted), every payload decoded —
  * transaction markers, manifests, catalog records, index payloads, every checkpoint (payload
  * checksum and contents) — then a strict open that replays every committed record.
  * Exit 0 with a summary, or exit 1 naming the first problem and its offset. Never writes.
