@@ -169,3 +169,27 @@ describe('published-prefix guard', () => {
     expect(img).toEqual(before);
   });
 });
+
+describe('healing an invalid manifest pointer', () => {
+  it('auto-truncate republishes; later strict opens succeed', async () => {
+    const { encodeSuperblock } = await import('../../src/format/superblock.ts');
+    const b = committed();
+    const img = b.bytes();
+    // A valid, newer superblock in slot A whose manifest pointer is not a Manifest (offset 8224+50).
+    img.set(
+      encodeSuperblock({ generation: 1000n, manifestOffset: 8274n, manifestLen: 18, checksumKind: 0, checkpointOffset: 0n, checkpointLen: 0 }),
+      32,
+    );
+    expect(refusal(() => Database.openImage(img, { recovery: 'strict' }))).toMatchObject({
+      code: 'Format.UnsupportedVersion',
+      details: { major: 0, minor: 0 },
+    });
+    const db = Database.openImage(img);
+    expect(db.recoveryInfo).toMatchObject({ truncatedBytes: 0, reason: null, manifestValid: false, healed: true });
+    const healed = (db.store as unknown as { bytes(): Uint8Array }).bytes();
+    expect(healed.length).toBe(img.length + 50);
+    const again = Database.openImage(healed, { recovery: 'strict' });
+    expect(again.recoveryInfo.manifestValid).toBe(true);
+    expect(names(again)).toEqual(['one']);
+  });
+});
