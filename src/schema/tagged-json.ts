@@ -158,9 +158,18 @@ export function untypedValueToJson(v: Value): Json {
   return { object: objectToJson(v, new Map()) };
 }
 
+/**
+ * JS objects list integer-like keys ("2", "10") first and numerically, whatever the insertion
+ * order, so objects whose keys must appear in UTF-8 byte order carry that order here
+ * (non-enumerable); `stringifyJson` honours it.
+ */
+export const KEY_ORDER: unique symbol = Symbol('modelvault.keyOrder');
+
 function objectToJson(v: { [key: string]: Value }, members: ReadonlyMap<string, Type>): { [key: string]: Json } {
   const out: { [key: string]: Json } = {};
-  for (const key of Object.keys(v).sort(compareUtf8)) {
+  const keys = Object.keys(v).sort(compareUtf8);
+  Object.defineProperty(out, KEY_ORDER, { value: keys, enumerable: false });
+  for (const key of keys) {
     const t = members.get(key);
     const item = v[key]!;
     const j = t === undefined ? untypedValueToJson(item) : valueToJson(t, item);
@@ -230,6 +239,27 @@ function foldFields(fields: FieldDef[]): FieldDef[] {
 
 export function rowToJson(fields: readonly FieldDef[], row: Row): { [key: string]: Json } {
   return objectToJson(row, rowShape(fields));
+}
+
+/**
+ * `JSON.stringify(value, null, indent)`, except that objects carrying `KEY_ORDER` list their
+ * keys in that order (rows and objects in UTF-8 byte order, even for integer-like keys).
+ */
+export function stringifyJson(value: Json, indent = 2): string {
+  const pad = ' '.repeat(indent);
+  const walk = (j: Json, depth: string): string => {
+    if (j === null || typeof j !== 'object') return JSON.stringify(j);
+    const inner = depth + pad;
+    const sep = indent > 0 ? `,\n${inner}` : ',';
+    const open = indent > 0 ? `\n${inner}` : '';
+    const close = indent > 0 ? `\n${depth}` : '';
+    if (Array.isArray(j)) return j.length === 0 ? '[]' : `[${open}${j.map((x) => walk(x, inner)).join(sep)}${close}]`;
+    const keys = ((j as { [KEY_ORDER]?: string[] })[KEY_ORDER] ?? Object.keys(j)).filter((k) => j[k] !== undefined);
+    if (keys.length === 0) return '{}';
+    const colon = indent > 0 ? ': ' : ':';
+    return `{${open}${keys.map((k) => `${JSON.stringify(k)}${colon}${walk(j[k]!, inner)}`).join(sep)}${close}}`;
+  };
+  return walk(value, '');
 }
 
 // ---------------------------------------------------------------------------------------

@@ -99,3 +99,16 @@ describe('tagged values', () => {
     expect(['\u{1F980}', '\uFFFD', 'a'].sort(compareUtf8)).toEqual(['a', '\uFFFD', '\u{1F980}']);
   });
 });
+
+describe('stringifyJson', () => {
+  it('equals JSON.stringify for ordinary values and keeps byte order for integer-like row keys', async () => {
+    const { stringifyJson } = await import('../../src/schema/tagged-json.ts');
+    const sample = { a: [1, 'x', null, { b: true, c: [] }], d: {}, e: 'q"\n' };
+    expect(stringifyJson(sample, 2)).toBe(JSON.stringify(sample, null, 2));
+    expect(stringifyJson(sample, 0)).toBe(JSON.stringify(sample));
+    const fields = ['10', '9', 'a'].map((n) => ({ path: [n], type: 'bool' as const, constraints: [] }));
+    const row = rowToJson(fields, { '9': true, a: false, '10': true });
+    expect(stringifyJson(row, 0)).toBe('{"10":{"bool":true},"9":{"bool":true},"a":{"bool":false}}');
+    expect(row).toEqual({ '9': { bool: true }, '10': { bool: true }, a: { bool: false } });
+  });
+});

@@ -11,6 +11,8 @@ import type { RecoveryMode } from '../../engine/database.ts';
 import { dumpDatabase } from '../../engine/dump.ts';
 import { isModelVaultError, usageError } from '../../errors.ts';
 import { errorJson, parseArgs, readDatabaseFile } from './file-args.ts';
+import { stringifyJson } from '../../schema/tagged-json.ts';
+import type { Json } from '../../schema/tagged-json.ts';
 
 export const dumpCommand: CliCommand = {
   summary: 'print the logical content (collections, rows, indexes) as JSON; never writes',
@@ -25,7 +27,7 @@ export const dumpCommand: CliCommand = {
     try {
       const db = Database.openImage(readDatabaseFile(a.file), { readOnly: true, recovery });
       try {
-        io.stdout(`${JSON.stringify(dumpDatabase(db), null, 2)}\n`);
+        io.stdout(`${stringifyJson(dumpDatabase(db) as unknown as Json)}\n`);
       } finally {
         db.close();
       }
