@@ -4,3 +4,6 @@ export { ModelVaultError, isModelVaultError } from './errors.ts';
 export type { ErrorKind } from './errors.ts';
 export { crc32c, crc32cUpdate } from './wasm/crc32c.ts';
 export { ready } from './wasm/module.ts';
+export { Database } from './engine/database.ts';
+export type { OpenOptions, RecoveryInfo, RecoveryMode, IndexEntryView } from './engine/database.ts';
+export { dumpDatabase } from './engine/dump.ts';
