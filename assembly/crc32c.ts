@@ -9,7 +9,7 @@
 //   lane CRCs are then folded in order with a "shift by lane length" table.
 // * The rest (short inputs and tails) uses scalar slicing-by-16.
 import {
-  CRC_NIBBLES, CRC_SHIFT_LONG, CRC_SHIFT_SHORT, CRC_STAGE, CRC_TABLES,
+  CRC_HALF, CRC_NIBBLES, CRC_SHIFT_LONG, CRC_SHIFT_SHORT, CRC_STAGE, CRC_TABLES,
 } from './layout';
 
 const POLY: u32 = 0x82f63b78;
@@ -120,35 +120,28 @@ function simdBlocks(c: u32, p: usize, blocks: usize, lane: usize, shiftTab: usiz
     let c3 = i8x16.replace_lane(zero, 0, <i8>(c >> 24));
     const end = p + lane;
     for (; p < end; p += 16) {
-      // Four zip rounds pairing row i with row i+8 transpose a 16x16 byte tile: afterwards
-      // vector t holds byte t of every lane.
-      const l1 = lane, l2 = lane * 2, l3 = lane * 3, l4 = lane * 4, l5 = lane * 5, l6 = lane * 6;
-      const l7 = lane * 7, l8 = lane * 8;
-      const q = p + l8;
-      const a0 = v128.load(p), a1 = v128.load(p + l1), a2 = v128.load(p + l2), a3 = v128.load(p + l3);
-      const a4 = v128.load(p + l4), a5 = v128.load(p + l5), a6 = v128.load(p + l6), a7 = v128.load(p + l7);
-      const a8 = v128.load(q), a9 = v128.load(q + l1), a10 = v128.load(q + l2), a11 = v128.load(q + l3);
-      const a12 = v128.load(q + l4), a13 = v128.load(q + l5), a14 = v128.load(q + l6), a15 = v128.load(q + l7);
-      const b0 = zipLo(a0, a8), b1 = zipHi(a0, a8), b2 = zipLo(a1, a9), b3 = zipHi(a1, a9);
-      const b4 = zipLo(a2, a10), b5 = zipHi(a2, a10), b6 = zipLo(a3, a11), b7 = zipHi(a3, a11);
-      const b8 = zipLo(a4, a12), b9 = zipHi(a4, a12), b10 = zipLo(a5, a13), b11 = zipHi(a5, a13);
-      const b12 = zipLo(a6, a14), b13 = zipHi(a6, a14), b14 = zipLo(a7, a15), b15 = zipHi(a7, a15);
-      const d0 = zipLo(b0, b8), d1 = zipHi(b0, b8), d2 = zipLo(b1, b9), d3 = zipHi(b1, b9);
-      const d4 = zipLo(b2, b10), d5 = zipHi(b2, b10), d6 = zipLo(b3, b11), d7 = zipHi(b3, b11);
-      const d8 = zipLo(b4, b12), d9 = zipHi(b4, b12), d10 = zipLo(b5, b13), d11 = zipHi(b5, b13);
-      const d12 = zipLo(b6, b14), d13 = zipHi(b6, b14), d14 = zipLo(b7, b15), d15 = zipHi(b7, b15);
-      const e0 = zipLo(d0, d8), e1 = zipHi(d0, d8), e2 = zipLo(d1, d9), e3 = zipHi(d1, d9);
-      const e4 = zipLo(d2, d10), e5 = zipHi(d2, d10), e6 = zipLo(d3, d11), e7 = zipHi(d3, d11);
-      const e8 = zipLo(d4, d12), e9 = zipHi(d4, d12), e10 = zipLo(d5, d13), e11 = zipHi(d5, d13);
-      const e12 = zipLo(d6, d14), e13 = zipHi(d6, d14), e14 = zipLo(d7, d15), e15 = zipHi(d7, d15);
-      v128.store(CRC_STAGE, zipLo(e0, e8)); v128.store(CRC_STAGE, zipHi(e0, e8), 16);
-      v128.store(CRC_STAGE, zipLo(e1, e9), 32); v128.store(CRC_STAGE, zipHi(e1, e9), 48);
-      v128.store(CRC_STAGE, zipLo(e2, e10), 64); v128.store(CRC_STAGE, zipHi(e2, e10), 80);
-      v128.store(CRC_STAGE, zipLo(e3, e11), 96); v128.store(CRC_STAGE, zipHi(e3, e11), 112);
-      v128.store(CRC_STAGE, zipLo(e4, e12), 128); v128.store(CRC_STAGE, zipHi(e4, e12), 144);
-      v128.store(CRC_STAGE, zipLo(e5, e13), 160); v128.store(CRC_STAGE, zipHi(e5, e13), 176);
-      v128.store(CRC_STAGE, zipLo(e6, e14), 192); v128.store(CRC_STAGE, zipHi(e6, e14), 208);
-      v128.store(CRC_STAGE, zipLo(e7, e15), 224); v128.store(CRC_STAGE, zipHi(e7, e15), 240);
+      // Transpose the 16x16 byte tile (row i = next 16 bytes of lane i) so that vector t
+      // holds byte t of every lane: four zip rounds, each pairing row i with row i+8. Rows
+      // j, j+4, j+8, j+12 meet only each other in two consecutive rounds, so each pair of
+      // rounds is a 4-iteration loop through a staging area (a quarter of the code of the
+      // fully unrolled version, for about 5% of the speed).
+      for (let j: usize = 0; j < 4; j++) {
+        const r = p + j * lane;
+        const a0 = v128.load(r), a4 = v128.load(r + (lane << 2));
+        const a8 = v128.load(r + (lane << 3)), a12 = v128.load(r + lane * 12);
+        const b0 = zipLo(a0, a8), b1 = zipHi(a0, a8), b8 = zipLo(a4, a12), b9 = zipHi(a4, a12);
+        const o = CRC_HALF + (j << 6);
+        v128.store(o, zipLo(b0, b8)); v128.store(o, zipHi(b0, b8), 16);
+        v128.store(o, zipLo(b1, b9), 32); v128.store(o, zipHi(b1, b9), 48);
+      }
+      for (let j: usize = 0; j < 4; j++) {
+        const r = CRC_HALF + (j << 4);
+        const a0 = v128.load(r), a4 = v128.load(r, 64), a8 = v128.load(r, 128), a12 = v128.load(r, 192);
+        const b0 = zipLo(a0, a8), b1 = zipHi(a0, a8), b8 = zipLo(a4, a12), b9 = zipHi(a4, a12);
+        const o = CRC_STAGE + (j << 6);
+        v128.store(o, zipLo(b0, b8)); v128.store(o, zipHi(b0, b8), 16);
+        v128.store(o, zipLo(b1, b9), 32); v128.store(o, zipHi(b1, b9), 48);
+      }
       for (let s: usize = CRC_STAGE; s < CRC_STAGE + 256; s += 16) {
         // One table step, crc = T[(crc ^ b) & 0xff] ^ (crc >> 8), for 16 lanes.
         const x = v128.xor(c0, v128.load(s));

@@ -13,6 +13,8 @@ export const CRC_SHIFT_SHORT: usize = CRC_SHIFT_LONG + 4 * 1024;
 export const CRC_NIBBLES: usize = CRC_SHIFT_SHORT + 4 * 1024;
 /** 256-byte staging area for the transposed 16x16 block (and the 16 lane CRCs). */
 export const CRC_STAGE: usize = CRC_NIBBLES + 128;
-export const KERNEL_FREE: usize = CRC_STAGE + 256;
+/** 256-byte staging area for the half-transposed block. */
+export const CRC_HALF: usize = CRC_STAGE + 256;
+export const KERNEL_FREE: usize = CRC_HALF + 256;
 
 export const SCRATCH_BASE: usize = 0x10000;
