@@ -10,8 +10,10 @@
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { browserSiblings, nodeBuiltinImports } from './browser-bundle.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
@@ -35,19 +37,6 @@ const common = {
   external: Object.keys(pkg.dependencies ?? {}),
 };
 
-/** Swaps `x.ts` for `x.browser.ts` when that sibling exists inside src/. */
-const browserSiblings = {
-  name: 'browser-siblings',
-  setup(b) {
-    b.onLoad({ filter: /[\\/]src[\\/].*\.ts$/ }, (args) => {
-      if (args.path.endsWith('.browser.ts')) return undefined;
-      const sibling = args.path.replace(/\.ts$/, '.browser.ts');
-      if (!existsSync(sibling)) return undefined;
-      return { contents: readFileSync(sibling, 'utf8'), loader: 'ts', resolveDir: dirname(sibling) };
-    });
-  },
-};
-
 const results = await Promise.all([
   build({ ...common, entryPoints: ['src/index.ts'], outfile: 'dist/index.js', format: 'esm', platform: 'node', target: 'node20' }),
   build({
@@ -68,21 +57,16 @@ const results = await Promise.all([
     format: 'esm',
     platform: 'browser',
     metafile: true,
+    // Left external so the check below can name the offending module instead of failing
+    // to resolve.
+    external: [...common.external, 'node:*', ...builtinModules],
     plugins: [browserSiblings],
   }),
   build({ ...common, entryPoints: ['src/cli/bin.ts'], outfile: 'dist/cli.js', format: 'esm', platform: 'node', target: 'node20' }),
 ]);
 
 // The browser bundle must not reach Node built-ins.
-const browserMeta = results[2].metafile;
-const nodeImports = [];
-for (const [file, info] of Object.entries(browserMeta.inputs)) {
-  for (const imp of info.imports) {
-    if (imp.path.startsWith('node:') || imp.external && /^(fs|path|os|crypto|module|url|child_process)$/.test(imp.path)) {
-      nodeImports.push(`${file} imports ${imp.path}`);
-    }
-  }
-}
+const nodeImports = nodeBuiltinImports(results[2].metafile);
 if (nodeImports.length > 0) {
   console.error(
     'build: dist/browser.js must not import Node built-ins; give these modules a *.browser.ts sibling or keep them out of src/index.ts:\n  ' +
