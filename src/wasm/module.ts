@@ -64,14 +64,23 @@ export function kernels(): KernelExports {
  */
 export function ready(): Promise<void> {
   if (instance !== null) return Promise.resolve();
-  pending ??= WebAssembly.instantiate(moduleBytes() as BufferSource, {}).then(
-    (result) => {
-      if (instance === null) adopt(result.instance);
-    },
-    (e: unknown) => {
-      pending = null;
-      unavailable(e);
-    },
-  );
+  if (pending === null) {
+    let compiled: Promise<WebAssembly.WebAssemblyInstantiatedSource>;
+    try {
+      compiled = WebAssembly.instantiate(moduleBytes() as BufferSource, {});
+    } catch (e) {
+      // No WebAssembly at all (or no atob): report it like every other failure.
+      compiled = Promise.reject(e);
+    }
+    pending = compiled.then(
+      (result) => {
+        if (instance === null) adopt(result.instance);
+      },
+      (e: unknown) => {
+        pending = null;
+        unavailable(e);
+      },
+    );
+  }
   return pending;
 }

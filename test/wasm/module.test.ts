@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { KERNELS_WASM_BASE64, KERNELS_WASM_SIZE } from '../../src/wasm/generated/kernels.ts';
 import { kernels, ready } from '../../src/wasm/module.ts';
 
@@ -43,5 +43,25 @@ describe('kernel module', () => {
     await ready();
     expect(kernels()).toBe(k);
     expect(k.scratchBase() % 65536).toBe(0);
+  });
+
+  it('reports a missing WebAssembly as Usage.WasmUnavailable (sync and async), then recovers', async () => {
+    vi.resetModules();
+    const fresh = await import('../../src/wasm/module.ts');
+    vi.stubGlobal('WebAssembly', undefined);
+    try {
+      let err: unknown;
+      try {
+        fresh.kernels();
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toMatchObject({ name: 'ModelVaultError', code: 'Usage.WasmUnavailable' });
+      await expect(fresh.ready()).rejects.toMatchObject({ code: 'Usage.WasmUnavailable' });
+    } finally {
+      vi.unstubAllGlobals();
+    }
+    await fresh.ready();
+    expect(fresh.kernels().crc32c).toBeTypeOf('function');
   });
 });
