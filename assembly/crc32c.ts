@@ -1,7 +1,7 @@
 // CRC-32C (Castagnoli, reflected 0x82F63B78, init/xorout 0xFFFFFFFF), FORMAT.md §15.
 //
 // Two paths:
-// * Inputs of at least 16 * SIMD_LANE_SHORT bytes run through a SIMD kernel that treats a
+// * Inputs of at least 16 * SIMD_LANE_MIN bytes run through a SIMD kernel that treats a
 //   block as 16 contiguous lanes, transposes 16x16 byte tiles so one v128 holds the next
 //   byte of every lane, and advances 16 lane CRCs at once with nibble tables
 //   (i8x16.swizzle): wasm has no carry-less multiply, but a byte-table CRC step is linear,
@@ -9,12 +9,15 @@
 //   lane CRCs are then folded in order with a "shift by lane length" table.
 // * The rest (short inputs and tails) uses scalar slicing-by-16.
 import {
-  CRC_HALF, CRC_NIBBLES, CRC_SHIFT_LONG, CRC_SHIFT_SHORT, CRC_STAGE, CRC_TABLES,
+  CRC_HALF, CRC_NIBBLES, CRC_SHIFTS, CRC_STAGE, CRC_TABLES,
 } from './layout';
 
 const POLY: u32 = 0x82f63b78;
-const SIMD_LANE_LONG: usize = 256;
-const SIMD_LANE_SHORT: usize = 64;
+// SIMD lane lengths, longest first, each a quarter of the previous: a block is 16 lanes,
+// so 16 KiB, 4 KiB and 1 KiB blocks. Longer lanes amortise the fold; shorter ones keep
+// mid-sized inputs on the SIMD path. Tier i folds with the shift table at CRC_SHIFTS + i * 4 KiB.
+const SIMD_LANE_MAX: usize = 1024;
+const SIMD_LANE_MIN: usize = 64;
 
 /** Advances a raw CRC register over `n` zero bytes (init only). */
 function appendZeros(r: u32, n: usize): u32 {
@@ -22,6 +25,7 @@ function appendZeros(r: u32, n: usize): u32 {
   return r;
 }
 
+/** Fills the shift tables at `at` for `zeros` zero bytes. */
 function buildShiftTable(at: usize, zeros: usize): void {
   // The map is linear over GF(2): fill the 32 single-bit images, then every byte entry
   // is the XOR of the images of its set bits.
@@ -48,8 +52,9 @@ export function crc32cInit(): void {
       store<u32>(CRC_TABLES + (t << 10) + (i << 2), load<u32>(CRC_TABLES + ((prev & 0xff) << 2)) ^ (prev >> 8));
     }
   }
-  buildShiftTable(CRC_SHIFT_LONG, SIMD_LANE_LONG);
-  buildShiftTable(CRC_SHIFT_SHORT, SIMD_LANE_SHORT);
+  for (let lane = SIMD_LANE_MAX, tab = CRC_SHIFTS; lane >= SIMD_LANE_MIN; lane >>= 2, tab += 4096) {
+    buildShiftTable(tab, lane);
+  }
   for (let k: usize = 0; k < 4; k++) {
     for (let i: usize = 0; i < 16; i++) {
       store<u8>(CRC_NIBBLES + (k << 4) + i, <u8>(load<u32>(CRC_TABLES + (i << 2)) >> <u32>(k << 3)));
@@ -203,18 +208,14 @@ function simdBlocks(c: u32, p: usize, blocks: usize, lane: usize, shiftTab: usiz
 export function crc32c(ptr: usize, len: usize, seed: u32): u32 {
   let c = ~seed;
   let p = ptr, n = len;
-  const longBlock: usize = SIMD_LANE_LONG << 4, shortBlock: usize = SIMD_LANE_SHORT << 4;
-  if (n >= longBlock) {
-    const blocks = n / longBlock;
-    c = simdBlocks(c, p, blocks, SIMD_LANE_LONG, CRC_SHIFT_LONG);
-    p += blocks * longBlock;
-    n -= blocks * longBlock;
-  }
-  if (n >= shortBlock) {
-    const blocks = n / shortBlock;
-    c = simdBlocks(c, p, blocks, SIMD_LANE_SHORT, CRC_SHIFT_SHORT);
-    p += blocks * shortBlock;
-    n -= blocks * shortBlock;
+  for (let lane = SIMD_LANE_MAX, tab = CRC_SHIFTS; lane >= SIMD_LANE_MIN; lane >>= 2, tab += 4096) {
+    const block = lane << 4;
+    if (n >= block) {
+      const blocks = n / block;
+      c = simdBlocks(c, p, blocks, lane, tab);
+      p += blocks * block;
+      n -= blocks * block;
+    }
   }
   for (; n >= 16; n -= 16, p += 16) c = slice16(c, p);
   for (; n > 0; n--, p++) c = load<u32>(CRC_TABLES + (((c ^ <u32>load<u8>(p)) & 0xff) << 2)) ^ (c >> 8);

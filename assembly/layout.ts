@@ -5,12 +5,13 @@
 
 /** 16 slicing tables of 256 u32 each: table k maps a byte to its CRC after k more zero bytes. */
 export const CRC_TABLES: usize = 0x0400;
-/** 4 byte tables of 256 u32: the linear map "append SIMD_LANE_LONG zero bytes" to a CRC register. */
-export const CRC_SHIFT_LONG: usize = CRC_TABLES + 16 * 1024;
-/** Same for SIMD_LANE_SHORT zero bytes. */
-export const CRC_SHIFT_SHORT: usize = CRC_SHIFT_LONG + 4 * 1024;
+/**
+ * One 4 KiB set per SIMD lane length (3 sets): 4 byte tables of 256 u32 holding the
+ * linear map "append `lane` zero bytes" to a CRC register.
+ */
+export const CRC_SHIFTS: usize = CRC_TABLES + 16 * 1024;
 /** 8 v128 nibble tables: low-nibble then high-nibble table for each of the 4 CRC bytes. */
-export const CRC_NIBBLES: usize = CRC_SHIFT_SHORT + 4 * 1024;
+export const CRC_NIBBLES: usize = CRC_SHIFTS + 3 * 4096;
 /** 256-byte staging area for the transposed 16x16 block (and the 16 lane CRCs). */
 export const CRC_STAGE: usize = CRC_NIBBLES + 128;
 /** 256-byte staging area for the half-transposed block. */

@@ -55,9 +55,9 @@ describe('crc32c against the bitwise reference', () => {
     }
   });
 
-  it('lengths around every kernel path boundary (16-byte slices, 1 KiB and 4 KiB SIMD blocks)', () => {
+  it('lengths around every kernel path boundary (16-byte slices, 1, 4 and 16 KiB SIMD blocks)', () => {
     const data = pseudoRandomBytes(70_000, 99);
-    for (const block of [16, 1024, 4096, 65536]) {
+    for (const block of [16, 1024, 4096, 16384, 65536]) {
       for (const k of [1, 2, 3, 5, 16]) {
         for (const d of [-17, -16, -1, 0, 1, 15, 16, 17]) {
           const len = block * k + d;
