@@ -62,14 +62,20 @@ function data(n) {
 }
 
 let sink = 0;
-/** Calls/s of `fn` over `RUN_MS`; the batch size adapts so timer reads stay negligible. */
-function timeRun(fn, ms) {
+/**
+ * A fresh batch loop per implementation: a shared loop would see several callees, turn
+ * megamorphic and add call overhead that dominates 64-byte timings.
+ */
+const batchLoop = () => new Function('fn', 'n', 'let s = 0; for (let i = 0; i < n; i++) s ^= fn(); return s;');
+
+/** Calls/s of `fn` over `ms`; the batch size adapts so timer reads stay negligible. */
+function timeRun(loop, fn, ms) {
   let calls = 0;
   let batch = 1;
   const start = performance.now();
   let now = start;
   while (now - start < ms) {
-    for (let i = 0; i < batch; i++) sink ^= fn();
+    sink ^= loop(fn, batch);
     calls += batch;
     if (batch < 1 << 16) batch *= 2;
     now = performance.now();
@@ -100,10 +106,11 @@ for (const n of SIZES) {
     if (fn() !== expected) throw new Error(`${name} disagrees at ${n} bytes`);
   }
   const rates = Object.fromEntries(Object.keys(impls).map((k) => [k, []]));
-  for (const [name, fn] of Object.entries(impls)) timeRun(fn, WARMUP_MS);
+  const loops = Object.fromEntries(Object.keys(impls).map((k) => [k, batchLoop()]));
+  for (const [name, fn] of Object.entries(impls)) timeRun(loops[name], fn, WARMUP_MS);
   // Interleave implementations run by run so machine noise hits all of them alike.
   for (let r = 0; r < RUNS; r++) {
-    for (const [name, fn] of Object.entries(impls)) rates[name].push(timeRun(fn, RUN_MS));
+    for (const [name, fn] of Object.entries(impls)) rates[name].push(timeRun(loops[name], fn, RUN_MS));
   }
   const row = { bytes: n, impls: {} };
   for (const [name, rs] of Object.entries(rates)) {
