@@ -18,6 +18,8 @@ export interface KernelExports {
   scratchBase(): number;
   /** CRC-32C of `len` bytes at `ptr`, continuing the finished CRC `seed`; returns i32. */
   crc32c(ptr: number, len: number, seed: number): number;
+  /** Frames a checkpoint payload at `out` from a (ptr, len) piece table; returns its CRC-32C. */
+  checkpointFrame(desc: number, nCatalog: number, nRecords: number, out: number, replayLo: number, replayHi: number): number;
 }
 
 let instance: KernelExports | null = null;
