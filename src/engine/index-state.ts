@@ -84,6 +84,8 @@ export class DerivedIndex {
   readonly buckets = new Map<string, IndexBucket>();
   /** Unique keys currently held by more than one primary key. */
   conflicts = 0;
+  /** Bumped on every entry change, so derived structures (query/ordered-index.ts) know when to rebuild. */
+  version = 0;
 
   constructor(
     readonly collectionId: number,
@@ -123,6 +125,7 @@ export class DerivedIndex {
     }
     if (b.pks.has(pkKey)) return;
     b.pks.add(pkKey);
+    this.version++;
     if (this.def.kind === 'unique' && b.pks.size === 2) this.conflicts++;
   }
 
@@ -131,6 +134,7 @@ export class DerivedIndex {
     if (k === null) return;
     const b = this.buckets.get(k.ks);
     if (b === undefined || !b.pks.delete(pkKey)) return;
+    this.version++;
     if (this.def.kind === 'unique' && b.pks.size === 1) this.conflicts--;
     if (b.pks.size === 0) this.buckets.delete(k.ks);
   }
