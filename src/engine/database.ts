@@ -27,6 +27,10 @@ import { publish } from './publish.ts';
 import type { TruncateReason } from './recovery.ts';
 import type { StoredRow } from './row-store.ts';
 import { keyString } from './row-store.ts';
+import type { Query } from '../query/ast.ts';
+import type { QueryContext } from '../query/executor.ts';
+import { countQuery, iterateQuery, prepareQuery, runQuery } from '../query/executor.ts';
+import { explainPrepared } from '../query/explain.ts';
 
 export type { RecoveryMode } from './open.ts';
 
@@ -283,6 +287,34 @@ export class Database {
     }
     out.sort((a, b) => compareKeyValues(keyType, a.key, b.key));
     return out;
+  }
+
+  // Queries (src/query/, docs/queries.md): thin delegations to the query layer.
+
+  /** @internal The state a query of one collection runs over. */
+  queryContext(collection: string | number): QueryContext {
+    this.assertOpen();
+    return { rows: this.state.rows, indexes: this.state.indexes, collection: this.require(collection) };
+  }
+
+  /** Matching rows (shared, read-only row objects unless `select` projects them). */
+  query(collection: string | number, q: Query = {}): Row[] {
+    return runQuery(prepareQuery(this.queryContext(collection), q));
+  }
+
+  /** Lazy results: no materialisation without `orderBy`; stops pulling at `limit`. */
+  queryIter(collection: string | number, q: Query = {}): IterableIterator<Row> {
+    return iterateQuery(prepareQuery(this.queryContext(collection), q));
+  }
+
+  /** The number of rows `query` would return. */
+  count(collection: string | number, q: Query = {}): number {
+    return countQuery(prepareQuery(this.queryContext(collection), q));
+  }
+
+  /** The chosen plan as text (the reference's format where it has the plan). */
+  explain(collection: string | number, q: Query = {}): string {
+    return explainPrepared(prepareQuery(this.queryContext(collection), q));
   }
 }
 

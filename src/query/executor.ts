@@ -1,0 +1,193 @@
+/**
+ * Runs a prepared query: access path → re-check every candidate against the whole predicate
+ * → order → offset → limit → projection. The reference applies `limit` to index candidates
+ * before filtering and sorting (§13 item 6); here `limit` always counts result rows.
+ *
+ * Result rows are the engine's stored row objects, not copies (a projection builds new
+ * objects): copying would cost more than the lookup itself. They are shared, read-only
+ * views — see docs/queries.md; writes replace row objects, they never mutate them.
+ *
+ * Without ORDER BY every access path yields rows in ascending canonical primary-key byte
+ * order — the order of the reference's index lookups, and a deterministic choice for scans
+ * (FORMAT.md §7.4 item 2) — so paging with offset/limit is stable whichever plan runs.
+ */
+import type { CollectionState } from '../engine/catalog.ts';
+import type { IndexState } from '../engine/index-state.ts';
+import type { RowStore, StoredRow } from '../engine/row-store.ts';
+import type { Row } from '../schema/values.ts';
+import type { Query } from './ast.ts';
+import type { BoundPredicate } from './bound.ts';
+import { bindPredicate } from './bound.ts';
+import { normalizePath, queryError, resolveTarget } from './fields.ts';
+import type { BoundOrderKey, Sortable } from './order.ts';
+import { bindOrder, sortRows } from './order.ts';
+import { equalBuckets, orderedView, rangeSpan } from './ordered-index.ts';
+import type { Plan } from './planner.ts';
+import { plan } from './planner.ts';
+import type { RowTest } from './predicate.ts';
+import { compilePredicate } from './predicate.ts';
+import { projectRow } from './project.ts';
+
+export interface QueryContext {
+  readonly rows: RowStore;
+  readonly indexes: IndexState;
+  readonly collection: CollectionState;
+}
+
+export interface PreparedQuery {
+  readonly ctx: QueryContext;
+  readonly where: BoundPredicate | null;
+  readonly test: RowTest | null;
+  readonly order: readonly BoundOrderKey[];
+  readonly limit: number | null;
+  readonly offset: number;
+  readonly select: readonly (readonly string[])[] | null;
+  readonly plan: Plan;
+}
+
+/** Most projected paths accepted. */
+export const MAX_SELECT_PATHS = 1024;
+
+function count(v: unknown, what: string): number | null {
+  if (v === undefined || v === null) return null;
+  if (typeof v === 'bigint') {
+    if (v < 0n) throw queryError('InvalidQuery', `${what} must be a non-negative integer, got ${v}`);
+    return v > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(v);
+  }
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) {
+    throw queryError('InvalidQuery', `${what} must be a non-negative integer, got ${String(v)}`);
+  }
+  return v;
+}
+
+/** Checks the query against the collection's schema and plans it; nothing runs yet. */
+export function prepareQuery(ctx: QueryContext, q: Query = {}): PreparedQuery {
+  if (typeof q !== 'object' || q === null) throw queryError('InvalidQuery', 'a query is an object');
+  const fields = ctx.collection.fields;
+  const where = q.where === undefined || q.where === null ? null : bindPredicate(fields, q.where);
+  const order = bindOrder(fields, q.orderBy);
+  let select: string[][] | null = null;
+  if (q.select !== undefined && q.select !== null) {
+    if (!Array.isArray(q.select)) throw queryError('InvalidQuery', 'select is a list of paths');
+    if (q.select.length > MAX_SELECT_PATHS) throw queryError('InvalidQuery', `at most ${MAX_SELECT_PATHS} selected paths`);
+    select = q.select.map((p) => {
+      const path = normalizePath(p);
+      resolveTarget(fields, path);
+      return path;
+    });
+  }
+  const id = ctx.collection.id;
+  return {
+    ctx,
+    where,
+    test: where === null ? null : compilePredicate(where),
+    order,
+    limit: count(q.limit, 'limit'),
+    offset: count(q.offset, 'offset') ?? 0,
+    select,
+    plan: plan(where, ctx.indexes, id, ctx.rows.count(id)),
+  };
+}
+
+/** Primary-key strings the access path yields, or null for a full scan; sorted when `sorted`. */
+function candidates(pq: PreparedQuery, sorted: boolean): string[] | null {
+  const a = pq.plan.access;
+  if (a.kind === 'scan') return null;
+  if (a.kind === 'lookup') {
+    const buckets = a.keys.flatMap((k) => equalBuckets(a.index, a.type, k));
+    if (buckets.length === 1) {
+      const pks = [...buckets[0]!.pks];
+      return sorted ? pks.sort() : pks;
+    }
+    const set = new Set<string>();
+    for (const b of buckets) for (const pk of b.pks) set.add(pk);
+    const pks = [...set];
+    return sorted ? pks.sort() : pks;
+  }
+  const view = orderedView(a.index);
+  if (view === null) return [];
+  const { from, to } = rangeSpan(view, a.low, a.high);
+  const pks: string[] = [];
+  for (let i = from; i < to; i++) for (const pk of view.buckets[i]!.pks) pks.push(pk);
+  return sorted ? pks.sort() : pks;
+}
+
+function output(pq: PreparedQuery, row: Row): Row {
+  return pq.select === null ? row : projectRow(row, pq.select);
+}
+
+/** All matching rows, ordered, before offset/limit. */
+function matches(pq: PreparedQuery): Sortable[] {
+  const table = pq.ctx.rows.table(pq.ctx.collection.id);
+  const test = pq.test;
+  const ordered = pq.order.length > 0;
+  const pks = candidates(pq, !ordered);
+  const out: Sortable[] = [];
+  if (pks === null) {
+    for (const [pk, sr] of table) if (test === null || test(sr.row)) out.push({ pk, row: sr.row });
+    return sortRows(out, pq.order);
+  }
+  for (const pk of pks) {
+    const sr: StoredRow | undefined = table.get(pk);
+    if (sr !== undefined && (test === null || test(sr.row))) out.push({ pk, row: sr.row });
+  }
+  return ordered ? sortRows(out, pq.order) : out;
+}
+
+export function runQuery(pq: PreparedQuery): Row[] {
+  if (pq.limit === 0) return [];
+  const all = matches(pq);
+  const end = pq.limit === null ? all.length : Math.min(all.length, pq.offset + pq.limit);
+  const out: Row[] = [];
+  for (let i = pq.offset; i < end; i++) out.push(output(pq, all[i]!.row));
+  return out;
+}
+
+/**
+ * Lazy results. Without ORDER BY nothing is materialised but the candidate key list (one
+ * string reference per row; rows are fetched, tested and yielded one at a time, and
+ * iteration stops at `limit`). With ORDER BY the matches are sorted in memory — never
+ * spilled into the database file (the reference does, §13 item 7). Rows are read from the
+ * live state as the iterator advances: a row deleted meanwhile is skipped, a replaced one
+ * is seen in its new version.
+ */
+export function* iterateQuery(pq: PreparedQuery): Generator<Row, void, undefined> {
+  if (pq.limit === 0) return;
+  if (pq.order.length > 0) {
+    yield* runQuery(pq);
+    return;
+  }
+  const table = pq.ctx.rows.table(pq.ctx.collection.id);
+  const pks = candidates(pq, true) ?? [...table.keys()].sort();
+  let skip = pq.offset;
+  let left = pq.limit ?? Infinity;
+  for (const pk of pks) {
+    const sr = table.get(pk);
+    if (sr === undefined || (pq.test !== null && !pq.test(sr.row))) continue;
+    if (skip > 0) {
+      skip--;
+      continue;
+    }
+    yield output(pq, sr.row);
+    if (--left <= 0) return;
+  }
+}
+
+/** Rows the query returns (offset and limit included), without building them. */
+export function countQuery(pq: PreparedQuery): number {
+  const table = pq.ctx.rows.table(pq.ctx.collection.id);
+  const test = pq.test;
+  let n = 0;
+  const pks = candidates(pq, false);
+  if (pks === null) {
+    if (test === null) n = table.size;
+    else for (const sr of table.values()) if (test(sr.row)) n++;
+  } else {
+    for (const pk of pks) {
+      const sr = table.get(pk);
+      if (sr !== undefined && (test === null || test(sr.row))) n++;
+    }
+  }
+  n = Math.max(0, n - pq.offset);
+  return pq.limit === null ? n : Math.min(n, pq.limit);
+}

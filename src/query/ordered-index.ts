@@ -1,0 +1,112 @@
+/**
+ * A value-ordered view of one derived index, for range scans and selectivity estimates.
+ *
+ * The engine keeps index entries in a hash map keyed by canonical key bytes
+ * (engine/index-state.ts); little-endian integers make byte order useless for ranges
+ * (FORMAT.md §7.4 item 1), so the view sorts the distinct keys by VALUE (numbers
+ * numerically, strings by UTF-8 bytes, bytes/uuids bytewise, false < true) and keeps a
+ * prefix sum of bucket sizes, making "how many rows does this range hold" two binary
+ * searches.
+ *
+ * The view is rebuilt lazily — on first use after the index's `version` changed — and cached
+ * per index object (a WeakMap, so views die with rebuilt/dropped indexes). Sorting k distinct
+ * keys costs O(k log k) once per change burst; reads between writes are free. NaN keys are
+ * left out: no range or equality ever matches NaN.
+ */
+import type { DerivedIndex, IndexBucket } from '../engine/index-state.ts';
+import type { ScalarType } from '../schema/types.ts';
+import type { ScalarValue } from '../schema/values.ts';
+import { canonicalKeyString } from '../format/canonical-key.ts';
+import { comparatorFor } from './predicate.ts';
+
+export interface OrderedView {
+  readonly type: ScalarType;
+  readonly buckets: readonly IndexBucket[];
+  /** cum[i] = rows in buckets[0..i); length buckets.length + 1. */
+  readonly cum: Float64Array;
+  readonly cmp: (a: ScalarValue, b: ScalarValue) => number;
+}
+
+export interface Bound {
+  readonly value: ScalarValue;
+  readonly inclusive: boolean;
+}
+
+const views = new WeakMap<DerivedIndex, { version: number; view: OrderedView }>();
+
+export function orderedView(ix: DerivedIndex): OrderedView | null {
+  const type = ix.keyType;
+  if (type === null) return null;
+  const hit = views.get(ix);
+  if (hit !== undefined && hit.version === ix.version) return hit.view;
+  const cmp = comparatorFor(type);
+  const buckets: IndexBucket[] = [];
+  for (const b of ix.buckets.values()) if (!(type === 'float64' && Number.isNaN(b.value))) buckets.push(b);
+  buckets.sort((a, b) => cmp(a.value, b.value));
+  const cum = new Float64Array(buckets.length + 1);
+  for (let i = 0; i < buckets.length; i++) cum[i + 1] = cum[i]! + buckets[i]!.pks.size;
+  const view = { type, buckets, cum, cmp };
+  views.set(ix, { version: ix.version, view });
+  return view;
+}
+
+/** First bucket index whose value is not below `b` (inclusive) / above `b` (exclusive). */
+function lowerIndex(v: OrderedView, b: Bound | null): number {
+  if (b === null) return 0;
+  let lo = 0;
+  let hi = v.buckets.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    const c = v.cmp(v.buckets[mid]!.value, b.value);
+    if (c < 0 || (c === 0 && !b.inclusive)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** One past the last bucket index whose value is below `b` (exclusive) / not above it (inclusive). */
+function upperIndex(v: OrderedView, b: Bound | null): number {
+  if (b === null) return v.buckets.length;
+  let lo = 0;
+  let hi = v.buckets.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    const c = v.cmp(v.buckets[mid]!.value, b.value);
+    if (c < 0 || (c === 0 && b.inclusive)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Bucket index range [from, to) of a value range; NaN bounds select nothing. */
+export function rangeSpan(v: OrderedView, low: Bound | null, high: Bound | null): { from: number; to: number } {
+  if ((low !== null && Number.isNaN(low.value)) || (high !== null && Number.isNaN(high.value))) return { from: 0, to: 0 };
+  const from = lowerIndex(v, low);
+  const to = upperIndex(v, high);
+  return { from, to: Math.max(from, to) };
+}
+
+export function spanRows(v: OrderedView, span: { from: number; to: number }): number {
+  return v.cum[span.to]! - v.cum[span.from]!;
+}
+
+/**
+ * Buckets holding rows equal to `value`: one, except float zero (−0 and +0 have different
+ * canonical bytes but are equal under IEEE `==`), and none for NaN.
+ */
+export function equalBuckets(ix: DerivedIndex, type: ScalarType, value: ScalarValue): IndexBucket[] {
+  if (type === 'float64') {
+    const x = value as number;
+    if (Number.isNaN(x)) return [];
+    if (x === 0) {
+      const out: IndexBucket[] = [];
+      for (const z of [0, -0]) {
+        const b = ix.buckets.get(canonicalKeyString(type, z));
+        if (b !== undefined) out.push(b);
+      }
+      return out;
+    }
+  }
+  const b = ix.buckets.get(canonicalKeyString(type, value));
+  return b === undefined ? [] : [b];
+}
