@@ -1,0 +1,134 @@
+/**
+ * The logical state as checkpoint pieces (FORMAT.md §11.2), deterministically:
+ *
+ * - catalog: per collection in id order, a CreateCollection (schema version 1, current
+ *   fields/indexes/primary) and one NewSchemaVersion per version 2..current, like the
+ *   reference, so the reference reads the result;
+ * - records: one op-1 record per live row at the collection's current schema version, by
+ *   collection id then canonical primary-key bytes; v3 when the collection has multi-segment
+ *   fields (the reference writes v2 and loses them);
+ * - index blob: one Insert per derived index mapping, unique indexes first, then by
+ *   collection id, index name (UTF-8 order), key bytes, pk bytes.
+ *
+ * Two checkpoints of one state are therefore byte-identical. Encoded records are cached per
+ * stored row object (rows are immutable and replaced on write), so a checkpoint re-encodes
+ * only the rows that changed since the previous one.
+ */
+import { schemaError } from '../errors.ts';
+import { encodeCatalogRecord } from '../format/catalog.ts';
+import { compareStringsUtf8, keyFromString } from '../format/canonical-key.ts';
+import type { IndexEntry } from '../format/index-payload.ts';
+import { encodeIndexPayload } from '../format/index-payload.ts';
+import { encodeRecord, OP_INSERT } from '../format/record.ts';
+import type { RecordLayout } from '../format/record.ts';
+import { findTopLevelField } from '../schema/field-paths.ts';
+import type { FieldDef } from '../schema/types.ts';
+import type { CollectionState } from '../engine/catalog.ts';
+import type { EngineState } from '../engine/open.ts';
+import type { StoredRow } from '../engine/row-store.ts';
+
+export interface CheckpointPieces {
+  catalog: Uint8Array[];
+  records: Uint8Array[];
+  indexBlob: Uint8Array;
+}
+
+interface CachedRecord {
+  readonly fields: readonly FieldDef[];
+  readonly schemaVersion: number;
+  readonly bytes: Uint8Array;
+}
+
+const encodedRows = new WeakMap<StoredRow, CachedRecord>();
+
+/** The flattened catalog of §11.2 for one collection. */
+export function flattenedCatalog(c: CollectionState): Uint8Array[] {
+  if (c.primaryField === null) {
+    throw schemaError('NoPrimaryKey', `collection ${c.id} has no primary key (upgrade catalog or re-register)`, {
+      collection_id: c.id,
+    });
+  }
+  const out = [
+    encodeCatalogRecord({
+      kind: 'create',
+      catalogVersion: 4,
+      collectionId: c.id,
+      name: c.name,
+      schemaVersion: 1,
+      fields: [...c.fields],
+      indexes: [...c.indexes],
+      primaryField: c.primaryField,
+    }),
+  ];
+  for (let v = 2; v <= c.schemaVersion; v++) {
+    out.push(
+      encodeCatalogRecord({
+        kind: 'new_version',
+        catalogVersion: 4,
+        collectionId: c.id,
+        schemaVersion: v,
+        fields: [...c.fields],
+        indexes: [...c.indexes],
+      }),
+    );
+  }
+  return out;
+}
+
+export function layoutOf(c: CollectionState): RecordLayout {
+  const pk = c.primaryField === null ? undefined : findTopLevelField(c.fields, c.primaryField);
+  if (pk === undefined || c.primaryField === null) {
+    throw schemaError('NoPrimaryKey', `collection ${c.id} has no usable primary key`, { collection_id: c.id });
+  }
+  return { collectionId: c.id, primaryField: c.primaryField, pkType: pk.type, fields: c.fields };
+}
+
+/** The op-1 record of a live row at the collection's current version (cached). */
+export function encodedRow(c: CollectionState, layout: RecordLayout, r: StoredRow): Uint8Array {
+  const hit = encodedRows.get(r);
+  if (hit !== undefined && hit.fields === c.fields && hit.schemaVersion === c.schemaVersion) return hit.bytes;
+  const bytes = encodeRecord(layout, OP_INSERT, c.schemaVersion, r.pk, r.row);
+  encodedRows.set(r, { fields: c.fields, schemaVersion: c.schemaVersion, bytes });
+  return bytes;
+}
+
+/** Every index mapping of the state as Insert entries, in the order described above. */
+export function indexEntries(state: EngineState): IndexEntry[] {
+  const out: IndexEntry[] = [];
+  const collections = state.catalog.list();
+  for (const kind of ['unique', 'non_unique'] as const) {
+    for (const c of collections) {
+      const ixs = state.indexes
+        .of(c.id)
+        .filter((ix) => ix.def.kind === kind)
+        .sort((a, b) => compareStringsUtf8(a.def.name, b.def.name));
+      for (const ix of ixs) {
+        const keys = [...ix.buckets.values()].sort((a, b) => compareKeyBytes(a.key, b.key));
+        for (const b of keys) {
+          for (const pk of [...b.pks].sort()) {
+            out.push({ collectionId: c.id, kind, op: 'insert', name: ix.def.name, key: b.key, pk: keyFromString(pk) });
+          }
+        }
+      }
+    }
+  }
+  return out;
+}
+
+function compareKeyBytes(a: Uint8Array, b: Uint8Array): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
+  return a.length - b.length;
+}
+
+/** The three piece lists of a checkpoint of `state`. */
+export function buildCheckpointPieces(state: EngineState): CheckpointPieces {
+  const catalog: Uint8Array[] = [];
+  const records: Uint8Array[] = [];
+  for (const c of state.catalog.list()) {
+    catalog.push(...flattenedCatalog(c));
+    const layout = layoutOf(c);
+    for (const r of state.rows.sortedByKey(c.id)) records.push(encodedRow(c, layout, r));
+  }
+  return { catalog, records, indexBlob: encodeIndexPayload(indexEntries(state)) };
+}

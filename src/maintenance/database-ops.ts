@@ -1,0 +1,125 @@
+/**
+ * The maintenance operations as `Database` methods see them: guards (open, writable, no
+ * transaction, file-backed where needed), the header raise, events, and swapping the file
+ * under the handle after an in-place compaction. The byte work lives in the modules this
+ * file calls.
+ */
+import { txnError, usageError } from '../errors.ts';
+import type { Database } from '../engine/database.ts';
+import { readImage } from '../engine/database.ts';
+import { defaultFs } from '../fs/default.ts';
+import type { FsOps } from '../fs/types.ts';
+import { FileStore } from '../storage/file-store.ts';
+import { appendCheckpoint, raiseMinorTo6 } from './checkpoint.ts';
+import type { CheckpointResult } from './checkpoint.ts';
+import { compactLiveFile, compactToPath } from './compact.ts';
+import type { EventListener } from './events.ts';
+import { traced } from './events.ts';
+import { exportStore, restoreSnapshotFile } from './snapshot.ts';
+import type { RestoreResult } from './snapshot.ts';
+import { writeFileAtomically } from './durable-files.ts';
+
+export interface MaintenanceOptions {
+  onEvent?: EventListener;
+}
+
+export interface CompactResult {
+  bytesBefore: number;
+  bytesAfter: number;
+}
+
+function assertWritable(db: Database, what: string): void {
+  db.assertOpen();
+  if (db.readOnly) throw usageError('ReadOnly', `${what} needs a read-write handle: ${db.path}`, { path: db.path });
+  if ((db as unknown as { inTransaction?: boolean }).inTransaction === true) {
+    throw txnError('NestedTransaction', `${what} is not allowed inside a transaction`);
+  }
+}
+
+function fileFs(db: Database, what: string): FsOps {
+  if (db.store.kind !== 'file' || db.fs === null) {
+    throw usageError('NotSupported', `${what} is only supported for file-backed databases`, { path: db.path });
+  }
+  return db.fs;
+}
+
+export function checkpointDb(db: Database, options: MaintenanceOptions = {}): CheckpointResult {
+  assertWritable(db, 'checkpoint');
+  return traced(
+    'checkpoint',
+    db.path,
+    options.onEvent,
+    () => {
+      db.formatMinor = raiseMinorTo6(db.store, db.formatMinor);
+      return appendCheckpoint(db.store, db.state);
+    },
+    (r) => ({ ...r }),
+  );
+}
+
+export function compactToDb(db: Database, dest: string, options: MaintenanceOptions = {}): CompactResult {
+  db.assertOpen();
+  const fs = db.fs ?? defaultFs();
+  return traced(
+    'compact',
+    db.path,
+    options.onEvent,
+    () => {
+      const bytesBefore = db.store.length();
+      return { bytesBefore, bytesAfter: compactToPath(fs, db.state, db.path, dest) };
+    },
+    (r) => ({ ...r, dest }),
+  );
+}
+
+/**
+ * Keeps the handle's writer lock throughout (it locks the sidecar, not the file, so the
+ * rename does not disturb it); afterwards the handle reads and appends to the new file.
+ * The in-memory state stays as it is: the image was verified to reproduce it.
+ */
+export function compactInPlaceDb(db: Database, options: MaintenanceOptions = {}): CompactResult {
+  assertWritable(db, 'compactInPlace');
+  const fs = fileFs(db, 'compactInPlace');
+  return traced(
+    'compact',
+    db.path,
+    options.onEvent,
+    () => {
+      const bytesBefore = db.store.length();
+      const image = compactLiveFile(fs, db.state, db.path);
+      // The old descriptor now names the unlinked previous file.
+      const next = FileStore.open(fs, db.path, 'readwrite');
+      db.adoptStore(next);
+      db.formatMinor = 6;
+      return { bytesBefore, bytesAfter: image.length };
+    },
+    (r) => ({ ...r, inPlace: true }),
+  );
+}
+
+export function exportSnapshotDb(db: Database, dest: string, options: MaintenanceOptions & { fs?: FsOps } = {}): number {
+  db.assertOpen();
+  return traced(
+    'export',
+    db.path,
+    options.onEvent,
+    () => {
+      if (db.store.kind === 'file') {
+        const fs = fileFs(db, 'exportSnapshotTo');
+        if (!db.readOnly) checkpointDb(db);
+        return exportStore(fs, db.store, dest);
+      }
+      return writeFileAtomically(options.fs ?? defaultFs(), dest, 'export', [readImage(db.store)]);
+    },
+    (bytes) => ({ bytes, dest }),
+  );
+}
+
+export function restoreSnapshot(
+  snapshot: string,
+  dest: string,
+  options: MaintenanceOptions & { fs?: FsOps } = {},
+): RestoreResult {
+  const fs = options.fs ?? defaultFs();
+  return traced('restore', dest, options.onEvent, () => restoreSnapshotFile(fs, snapshot, dest), (r) => ({ ...r, snapshot }));
+}
