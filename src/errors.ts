@@ -60,6 +60,6 @@ export const usageError = (variant: string, message: string, details: Record<str
 export const validationError = (path: readonly string[], message: string, extra: Record<string, unknown> = {}) =>
   new ModelVaultError(
     'Validation.Invalid',
-    path.length ? `${path.join('.')}: ${message}` : message,
+    path.length ? `validation error at ${path.join('.')}: ${message}` : `validation error: ${message}`,
     { path: [...path], message, ...extra },
   );

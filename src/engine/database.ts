@@ -20,13 +20,23 @@ import { FileStore } from '../storage/file-store.ts';
 import { MemoryStore } from '../storage/memory-store.ts';
 import type { Store } from '../storage/store.ts';
 import type { CollectionState } from './catalog.ts';
-import { initializeImage } from './create.ts';
+import { initializeImage, isIncompleteCreation, newDatabaseImage, parentDirectory, writeNewDatabase } from './create.ts';
+import type { FieldDef, IndexDef } from '../schema/types.ts';
+import type { MigrationPlan } from '../schema/evolution.ts';
+import type { RowInput } from '../schema/validate.ts';
+import { Writer } from './writer.ts';
+import type { RegisteredCollection, SchemaVersionWriteOptions } from './writer.ts';
+import { claimWriter, refuseReaderOfOwnWriter } from './writer-registry.ts';
 import { analyzeImage } from './open.ts';
 import type { CheckpointUse, EngineState, ImageAnalysis, RecoveryMode } from './open.ts';
 import { publish } from './publish.ts';
 import type { TruncateReason } from './recovery.ts';
 import type { StoredRow } from './row-store.ts';
 import { keyString } from './row-store.ts';
+import { checkpointDb, compactInPlaceDb, compactToDb, exportSnapshotDb, restoreSnapshot } from '../maintenance/database-ops.ts';
+import type { CompactResult, MaintenanceOptions } from '../maintenance/database-ops.ts';
+import type { CheckpointResult } from '../maintenance/checkpoint.ts';
+import type { RestoreResult } from '../maintenance/snapshot.ts';
 import type { Query } from '../query/ast.ts';
 import type { QueryContext } from '../query/executor.ts';
 import { countQuery, iterateQuery, prepareQuery, runQuery } from '../query/executor.ts';
@@ -84,11 +94,20 @@ interface OpenedParts {
   recoveryInfo: RecoveryInfo;
 }
 
-/** §13.2 over a store: creation/upgrade, analysis, then (read-write auto only) cut + heal. */
-function openStore(store: Store, recovery: RecoveryMode, readOnly: boolean): OpenedParts {
-  if (store.length() === 0) {
+/**
+ * §13.2 over a store: creation/upgrade, analysis, then (read-write auto only) cut + heal.
+ * `created` is set for files: then a file left incomplete by a crash during creation is
+ * created afresh (see `isIncompleteCreation`) and `created` makes its name durable.
+ */
+function openStore(store: Store, recovery: RecoveryMode, readOnly: boolean, created?: () => void): OpenedParts {
+  const L = store.length();
+  if (L === 0 || (created !== undefined && L <= newDatabaseImage().length && isIncompleteCreation(readImage(store)))) {
     if (readOnly) throw ioError('ReadOnly', 'cannot initialise an empty database file in read-only mode');
-    initializeImage(store, 6);
+    if (created === undefined) initializeImage(store, 6);
+    else {
+      writeNewDatabase(store);
+      created();
+    }
   }
   let image = readImage(store);
   if (image.length === HEADER_SIZE && decodeHeader(image).minor === 2) {
@@ -97,11 +116,11 @@ function openStore(store: Store, recovery: RecoveryMode, readOnly: boolean): Ope
     image = readImage(store);
   }
   const analysis = analyzeImage(image, recovery);
-  const L = image.length;
+  const imageLength = image.length;
   const { safeEnd, reason } = analysis.prefix;
   let healed = false;
-  if (!readOnly && recovery === 'auto-truncate' && (safeEnd < L || analysis.manifestError !== null)) {
-    if (safeEnd < L) {
+  if (!readOnly && recovery === 'auto-truncate' && (safeEnd < imageLength || analysis.manifestError !== null)) {
+    if (safeEnd < imageLength) {
       store.truncate(safeEnd);
       store.sync();
     }
@@ -113,7 +132,7 @@ function openStore(store: Store, recovery: RecoveryMode, readOnly: boolean): Ope
   return {
     analysis,
     recoveryInfo: {
-      truncatedBytes: L - safeEnd,
+      truncatedBytes: imageLength - safeEnd,
       reason,
       safeEnd,
       healed,
@@ -135,6 +154,10 @@ export class Database {
   readonly store: Store;
   private lock: LockHandle | null;
   private closed = false;
+  /** @internal The adapter of a file-backed handle (null in memory). */
+  fs: FsOps | null = null;
+  private releaseWriterSlot: (() => void) | null;
+  private writerImpl: Writer | null = null;
 
   private constructor(
     path: string,
@@ -142,7 +165,9 @@ export class Database {
     lock: LockHandle | null,
     readOnly: boolean,
     parts: OpenedParts,
+    releaseWriterSlot: (() => void) | null = null,
   ) {
+    this.releaseWriterSlot = releaseWriterSlot;
     this.path = path;
     this.store = store;
     this.lock = lock;
@@ -160,14 +185,30 @@ export class Database {
     const fs = options.fs ?? defaultFs();
     const readOnly = options.readOnly ?? false;
     const recovery = options.recovery ?? (readOnly ? 'strict' : 'auto-truncate');
-    const store = FileStore.open(fs, path, readOnly ? 'read' : 'create');
+    // One writer handle per file per process. A writer takes the OS lock before opening
+    // (creating) the file, so a refused writer never creates or touches the database file;
+    // a reader opens first (the file must exist) so a missing file creates no lock file.
+    let releaseSlot: (() => void) | null = null;
+    if (readOnly) refuseReaderOfOwnWriter(fs, path);
+    else releaseSlot = claimWriter(fs, path);
     let lock: LockHandle | null = null;
+    let store: FileStore | null = null;
     try {
+      if (readOnly) store = FileStore.open(fs, path, 'read');
       lock = fs.lock(`${path}.writer.lock`, readOnly ? 'shared' : 'exclusive');
-      return new Database(path, store, lock, readOnly, openStore(store, recovery, readOnly));
+      const s = store ?? FileStore.open(fs, path, 'create');
+      store = s;
+      const parts = openStore(s, recovery, readOnly, () => fs.syncDir(parentDirectory(path)));
+      const db = new Database(path, s, lock, readOnly, parts, releaseSlot);
+      db.fs = fs;
+      return db;
     } catch (e) {
-      store.close();
-      lock?.release();
+      try {
+        store?.close();
+      } finally {
+        lock?.release();
+        releaseSlot?.();
+      }
       throw e;
     }
   }
@@ -199,15 +240,132 @@ export class Database {
     if (this.closed) throw usageError('Closed', `database is closed: ${this.path}`, { path: this.path });
   }
 
-  /** Idempotent: releases the store and the lock. */
+  /** Idempotent: discards an open transaction (nothing is written), releases the store and the lock. */
   close(): void {
     if (this.closed) return;
+    this.writerImpl?.discard();
     this.closed = true;
     try {
       this.store.close();
     } finally {
       this.lock?.release();
       this.lock = null;
+      this.releaseWriterSlot?.();
+      this.releaseWriterSlot = null;
+    }
+  }
+
+  // ---- writes (src/engine/writer.ts) ----------------------------------------------------
+
+  private get writer(): Writer {
+    this.assertOpen();
+    return (this.writerImpl ??= new Writer(this));
+  }
+
+  /** Registers a collection (schema version 1). Names are trimmed; everything is validated before writing. */
+  registerCollection(
+    name: string,
+    fields: readonly FieldDef[],
+    primaryField: string,
+    indexes: readonly IndexDef[] = [],
+  ): RegisteredCollection {
+    return this.writer.registerCollection(name, fields, primaryField, indexes);
+  }
+
+  /**
+   * Replaces the field and index lists with a new schema version; returns its number.
+   * Needs-migration changes → `Schema.MigrationRequired`, breaking → `Schema.IncompatibleSchemaChange`
+   * (unless `force`).
+   */
+  registerSchemaVersion(
+    collection: string | number,
+    fields: readonly FieldDef[],
+    indexes: readonly IndexDef[] = [],
+    options: SchemaVersionWriteOptions = {},
+  ): number {
+    return this.writer.registerSchemaVersion(collection, fields, indexes, options);
+  }
+
+  /** How a schema change would be classified, and the migration steps it needs (writes nothing). */
+  planSchemaVersion(collection: string | number, fields: readonly FieldDef[], indexes: readonly IndexDef[] = []): MigrationPlan {
+    return this.writer.planSchemaVersion(collection, fields, indexes);
+  }
+
+  /** Inserts, or replaces the row with the same primary key (last write wins). */
+  insert(collection: string | number, row: RowInput): void {
+    this.writer.insert(collection, row);
+  }
+
+  /** Deletes by primary key; a missing key writes nothing. Returns whether a row was deleted. */
+  delete(collection: string | number, pk: unknown): boolean {
+    return this.writer.delete(collection, pk);
+  }
+
+  /** Runs `fn` in a transaction (commit on return, rollback + rethrow on throw). `fn` must be synchronous. */
+  transaction<T>(fn: () => T): T {
+    return this.writer.transaction(fn);
+  }
+
+  /** Starts an explicit transaction (`Transaction.NestedTransaction` if one is open). */
+  begin(): void {
+    this.writer.begin();
+  }
+
+  /** Commits the open transaction (`Transaction.NoActiveTransaction` if none). */
+  commit(): void {
+    this.writer.commit();
+  }
+
+  /** Discards the open transaction's writes (a no-op without one). */
+  rollback(): void {
+    this.writer.rollback();
+  }
+
+  get inTransaction(): boolean {
+    return this.writerImpl?.inTransaction ?? false;
+  }
+
+  /** The database image (file or memory) as it stands, byte for byte (committed writes only). */
+  snapshotBytes(): Uint8Array {
+    this.assertOpen();
+    return readImage(this.store);
+  }
+
+  // Maintenance (src/maintenance/, docs/maintenance.md): thin delegations.
+
+  /** Writes a checkpoint and publishes it; later opens load it and replay only the tail. */
+  checkpoint(options?: MaintenanceOptions): CheckpointResult {
+    return checkpointDb(this, options);
+  }
+
+  /** Writes a compacted copy of the current state to `dest` (not the live path). */
+  compactTo(dest: string, options?: MaintenanceOptions): CompactResult {
+    return compactToDb(this, dest, options);
+  }
+
+  /** Replaces the live file with its compacted image, atomically, keeping the writer lock. */
+  compactInPlace(options?: MaintenanceOptions): CompactResult {
+    return compactInPlaceDb(this, options);
+  }
+
+  /** Checkpoints (read-write file handles), then writes a consistent copy to `dest`; returns its size. */
+  exportSnapshotTo(dest: string, options?: MaintenanceOptions & { fs?: FsOps }): number {
+    return exportSnapshotDb(this, dest, options);
+  }
+
+  /** Validates `snapshot`, then atomically replaces `dest` with it (refused while `dest` is open). */
+  static restoreSnapshotTo(snapshot: string, dest: string, options?: MaintenanceOptions & { fs?: FsOps }): RestoreResult {
+    return restoreSnapshot(snapshot, dest, options);
+  }
+
+  /** @internal In-place compaction moves the handle to the new file (the old store is closed). */
+  adoptStore(store: Store): void {
+    const old = this.store;
+    (this as { store: Store }).store = store;
+    try {
+      old.close();
+    } catch {
+      /* the old descriptor names an unlinked file; nothing is lost if closing it fails */
     }
   }
 

@@ -80,8 +80,9 @@ describe('locks and handle lifecycle', () => {
   it('a second writer and a reader are refused while a writer is open', () => {
     const fs = createMemFs({ files: { [P]: golden } });
     const w = Database.open(P, { fs });
-    expect(code(() => Database.open(P, { fs }))).toBe('Io.WouldBlock');
-    expect(code(() => Database.open(P, { fs, readOnly: true }))).toBe('Io.WouldBlock');
+    // Same process: the engine's one-writer-per-path registry answers first (Io.AlreadyLocked).
+    expect(code(() => Database.open(P, { fs }))).toBe('Io.AlreadyLocked');
+    expect(code(() => Database.open(P, { fs, readOnly: true }))).toBe('Io.AlreadyLocked');
     w.close();
     const r1 = Database.open(P, { fs, readOnly: true });
     const r2 = Database.open(P, { fs, readOnly: true });
@@ -92,7 +93,8 @@ describe('locks and handle lifecycle', () => {
   });
 
   it('a failed open releases its lock', () => {
-    const fs = createMemFs({ files: { [P]: new Uint8Array(100) } });
+    // (Not zeros: a short all-zero file is what a crash during creation can leave, and is re-created.)
+    const fs = createMemFs({ files: { [P]: new Uint8Array(100).fill(0x58) } });
     expect(code(() => Database.open(P, { fs }))).toBe('Format.BadMagic');
     expect(code(() => Database.open(P, { fs }))).toBe('Format.BadMagic');
   });
