@@ -16,7 +16,7 @@ import type { EngineState } from '../engine/open.ts';
 import type { FsOps } from '../fs/types.ts';
 import { MemoryStore } from '../storage/memory-store.ts';
 import { appendCheckpoint } from './checkpoint.ts';
-import { dirOf, removeQuietly, replaceFile, siblingName, writeNewFile } from './durable-files.ts';
+import { writeFileAtomically } from './durable-files.ts';
 
 /** The compacted image of `state` (throws on states the format cannot hold, e.g. no PK). */
 export function buildCompactedImage(state: EngineState): Uint8Array {
@@ -67,17 +67,7 @@ export function compactToPath(fs: FsOps, state: EngineState, livePath: string, d
       value: dest,
     });
   }
-  const image = buildCompactedImage(state);
-  const base = siblingName(dest, 'compact');
-  const tmp = `${base}.tmp`;
-  try {
-    writeNewFile(fs, tmp, [image]);
-  } catch (e) {
-    removeQuietly(fs, tmp);
-    throw e;
-  }
-  replaceFile(fs, tmp, dest, `${base}.bak`);
-  return image.length;
+  return writeFileAtomically(fs, dest, 'compact', [buildCompactedImage(state)]);
 }
 
 /**
@@ -86,16 +76,6 @@ export function compactToPath(fs: FsOps, state: EngineState, livePath: string, d
  */
 export function compactLiveFile(fs: FsOps, state: EngineState, livePath: string): Uint8Array {
   const image = buildCompactedImage(state);
-  const base = siblingName(livePath, 'compact');
-  const tmp = `${base}.tmp`;
-  try {
-    writeNewFile(fs, tmp, [image]);
-  } catch (e) {
-    removeQuietly(fs, tmp);
-    throw e;
-  }
-  replaceFile(fs, tmp, livePath, `${base}.bak`);
+  writeFileAtomically(fs, livePath, 'compact', [image]);
   return image;
 }
-
-export { dirOf };

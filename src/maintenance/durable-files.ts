@@ -5,6 +5,7 @@
  * create/rename here is followed by `syncDir`.
  */
 
+import { ModelVaultError } from '../errors.ts';
 import type { FileHandle, FsOps } from '../fs/types.ts';
 
 const CHUNK = 8 * 1024 * 1024;
@@ -16,22 +17,55 @@ export function dirOf(path: string): string {
   return i === 0 ? path.slice(0, 1) : path.slice(0, i);
 }
 
-let sequence = 0;
+/**
+ * The clock behind temporary names (nanoseconds since the epoch). Replaceable so crash
+ * tests, which replay an operation call by call, see the same names on every run.
+ */
+export const tempClock = { now: (): bigint => BigInt(Date.now()) * 1_000_000n };
 
-/** `<path>.<purpose>.<pid>.<nanos>` (FORMAT.md §14.3/§14.4 naming), unique within the process. */
-export function siblingName(path: string, purpose: 'compact' | 'restore' | 'export'): string {
+const MAX_NAME_ATTEMPTS = 64;
+
+/** `<path>.<purpose>.<pid>.<nanos>` (FORMAT.md §14.3/§14.4 naming). */
+export function siblingName(path: string, purpose: 'compact' | 'restore' | 'export', nanos = tempClock.now()): string {
   const pid = (globalThis as { process?: { pid?: number } }).process?.pid ?? 0;
-  const nanos = BigInt(Date.now()) * 1_000_000n + BigInt(sequence++ % 1_000_000);
   return `${path}.${purpose}.${pid}.${nanos}`;
 }
 
-/** Writes `bytes` as the whole content of a file created with `create-new`, then fsyncs it. */
-export function writeNewFile(fs: FsOps, path: string, parts: Iterable<Uint8Array>): number {
-  const h = fs.open(path, 'create-new');
-  try {
-    return writeAll(h, parts);
-  } finally {
-    h.close();
+/**
+ * Creates `<sibling>.tmp` with `create-new` (a name already taken moves the timestamp on),
+ * writes `parts`, truncates, fsyncs and closes it. Returns the sibling base name (the
+ * caller derives `.tmp` and `.bak` from it) and the byte count. On failure the temporary
+ * file is removed and the error rethrown.
+ */
+export function writeTempSibling(
+  fs: FsOps,
+  path: string,
+  purpose: 'compact' | 'restore' | 'export',
+  parts: Iterable<Uint8Array>,
+): { base: string; bytes: number } {
+  let nanos = tempClock.now();
+  for (let attempt = 0; ; attempt++) {
+    const base = siblingName(path, purpose, nanos);
+    let h: FileHandle;
+    try {
+      h = fs.open(`${base}.tmp`, 'create-new');
+    } catch (e) {
+      if (e instanceof ModelVaultError && e.code === 'Io.AlreadyExists' && attempt < MAX_NAME_ATTEMPTS) {
+        nanos += 1n;
+        continue;
+      }
+      throw e;
+    }
+    try {
+      try {
+        return { base, bytes: writeAll(h, parts) };
+      } finally {
+        h.close();
+      }
+    } catch (e) {
+      removeQuietly(fs, `${base}.tmp`);
+      throw e;
+    }
   }
 }
 
@@ -92,17 +126,13 @@ export function replaceFile(fs: FsOps, tmp: string, dest: string, backup: string
 }
 
 /** Writes a complete new file at `dest` via a temporary sibling and an atomic replace. */
-export function writeFileAtomically(fs: FsOps, dest: string, purpose: 'compact' | 'export' | 'restore', parts: Iterable<Uint8Array>): number {
-  const base = siblingName(dest, purpose);
-  const tmp = `${base}.tmp`;
-  let n: number;
-  try {
-    n = writeNewFile(fs, tmp, parts);
-  } catch (e) {
-    removeQuietly(fs, tmp);
-    throw e;
-  }
-  replaceFile(fs, tmp, dest, `${base}.bak`);
-  return n;
+export function writeFileAtomically(
+  fs: FsOps,
+  dest: string,
+  purpose: 'compact' | 'export' | 'restore',
+  parts: Iterable<Uint8Array>,
+): number {
+  const { base, bytes } = writeTempSibling(fs, dest, purpose, parts);
+  replaceFile(fs, `${base}.tmp`, dest, `${base}.bak`);
+  return bytes;
 }
-

@@ -1,0 +1,183 @@
+import { describe, expect, it } from 'vitest';
+import { Database } from '../../src/engine/database.ts';
+import { decodeCheckpoint } from '../../src/format/checkpoint.ts';
+import { decodeHeader } from '../../src/format/header.ts';
+import { peekRecordHeader } from '../../src/format/record.ts';
+import { SEGMENT_HEADER_SIZE } from '../../src/format/constants.ts';
+import { createMemFs } from '../../src/fs/memfs.ts';
+import type { MaintenanceEvent } from '../../src/maintenance/events.ts';
+import { logical, logicalAt, openDb, populate } from './helpers.ts';
+
+const PATH = '/db/app.typra';
+
+function fresh() {
+  const fs = createMemFs({ directories: ['/db'] });
+  const db = openDb(fs);
+  populate(db);
+  return { fs, db };
+}
+
+function checkpointPayload(fs: ReturnType<typeof createMemFs>, offset: number, len: number) {
+  const bytes = fs.peek(PATH)!;
+  return bytes.subarray(offset + SEGMENT_HEADER_SIZE, offset + SEGMENT_HEADER_SIZE + len);
+}
+
+describe('checkpoint', () => {
+  it('reopens to the same state from the checkpoint, replaying only the tail', () => {
+    const { fs, db } = fresh();
+    const before = logical(db);
+    const r = db.checkpoint();
+    expect(r.replayFrom).toBe(r.offset + SEGMENT_HEADER_SIZE + r.payloadLength);
+    expect(r.rows).toBe(19 + 5);
+    db.insert('users', { id: 100n, email: 'late@example.com', age: 1n });
+    const after = logical(db);
+    db.close();
+    const again = openDb(fs);
+    expect(again.recoveryInfo.checkpoint).toBe('loaded');
+    expect(logical(again)).toEqual(after);
+    expect(after).not.toEqual(before);
+    again.close();
+    expect(logicalAt(fs)).toEqual(after);
+  });
+
+  it('keeps multi-segment fields (record payload v3) and carries rows at the current version', () => {
+    const { fs, db } = fresh();
+    const r = db.checkpoint();
+    const cp = decodeCheckpoint(checkpointPayload(fs, r.offset, r.payloadLength));
+    const versions = cp.records.map((p) => [peekRecordHeader(p).collectionId, peekRecordHeader(p).version]);
+    expect(versions.filter(([c]) => c === 1).every(([, v]) => v === 2)).toBe(true);
+    expect(versions.filter(([c]) => c === 2).every(([, v]) => v === 3)).toBe(true);
+    db.close();
+    const again = openDb(fs);
+    expect(again.recoveryInfo.checkpoint).toBe('loaded');
+    expect(again.get('docs', 'doc-3')).toEqual({ slug: 'doc-3', meta: { title: 'Title 1', words: 300n } });
+    again.close();
+  });
+
+  it('is deterministic: two checkpoints of one state have identical payloads apart from replay_from', () => {
+    const { fs, db } = fresh();
+    const a = db.checkpoint();
+    const b = db.checkpoint();
+    const pa = checkpointPayload(fs, a.offset, a.payloadLength).slice(10);
+    const pb = checkpointPayload(fs, b.offset, b.payloadLength).slice(10);
+    expect(Buffer.from(pa).equals(Buffer.from(pb))).toBe(true);
+    db.close();
+  });
+
+  it('orders rows by collection id then canonical primary key, index entries unique-first', () => {
+    const { fs, db } = fresh();
+    const r = db.checkpoint();
+    const cp = decodeCheckpoint(checkpointPayload(fs, r.offset, r.payloadLength));
+    const ids = cp.records.map((p) => peekRecordHeader(p).collectionId);
+    expect(ids).toEqual([...ids].sort((x, y) => x - y));
+    expect(cp.catalog.length).toBe(2);
+    db.close();
+  });
+
+  it('raises the header to minor 6 and refuses inside a transaction and on read-only handles', () => {
+    const { fs, db } = fresh();
+    db.begin();
+    expect(() => db.checkpoint()).toThrow(expect.objectContaining({ code: 'Transaction.NestedTransaction' }));
+    db.rollback();
+    db.checkpoint();
+    expect(decodeHeader(fs.peek(PATH)!.subarray(0, 32)).minor).toBe(6);
+    db.close();
+    const ro = openDb(fs, PATH, true);
+    expect(() => ro.checkpoint()).toThrow(expect.objectContaining({ code: 'Usage.ReadOnly' }));
+    ro.close();
+  });
+
+  it('emits start and success events with offsets', () => {
+    const { db } = fresh();
+    const events: MaintenanceEvent[] = [];
+    const r = db.checkpoint({ onEvent: (e) => events.push(e) });
+    expect(events.map((e) => e.phase)).toEqual(['start', 'success']);
+    expect(events[1]!.data).toMatchObject({ offset: r.offset, payloadLength: r.payloadLength });
+    expect(events[1]!.durationMs).toBeGreaterThanOrEqual(0);
+    db.close();
+  });
+});
+
+describe('compaction', () => {
+  it('compactTo writes a smaller file with the same logical state', () => {
+    const { fs, db } = fresh();
+    for (let round = 0; round < 3; round++) {
+      for (let i = 0; i < 20; i++) db.insert('users', { id: BigInt(i), email: `r${round}-${i}@x.io`, age: null });
+    }
+    const state = logical(db);
+    const r = db.compactTo('/db/compact.typra');
+    expect(r.bytesAfter).toBeLessThan(r.bytesBefore);
+    expect(fs.peek('/db/compact.typra')!.length).toBe(r.bytesAfter);
+    expect(logicalAt(fs, '/db/compact.typra')).toEqual(state);
+    expect(() => db.compactTo(PATH)).toThrow(expect.objectContaining({ code: 'Usage.InvalidArgument' }));
+    db.close();
+  });
+
+  it('compactInPlace replaces the live file and the handle keeps writing to it', () => {
+    const { fs, db } = fresh();
+    const state = logical(db);
+    const r = db.compactInPlace();
+    expect(fs.peek(PATH)!.length).toBe(r.bytesAfter);
+    expect(logical(db)).toEqual(state);
+    db.insert('users', { id: 500n, email: 'after@x.io', age: 2n });
+    const after = logical(db);
+    db.close();
+    expect(logicalAt(fs)).toEqual(after);
+  });
+
+  it('refuses compactInPlace for in-memory databases', () => {
+    const db = Database.openInMemory();
+    expect(() => db.compactInPlace()).toThrow(expect.objectContaining({ code: 'Usage.NotSupported' }));
+  });
+});
+
+describe('snapshots', () => {
+  it('export checkpoints and copies; restore validates then replaces', () => {
+    const { fs, db } = fresh();
+    const state = logical(db);
+    const bytes = db.exportSnapshotTo('/db/snap.typra');
+    expect(fs.peek('/db/snap.typra')!.length).toBe(bytes);
+    db.insert('users', { id: 900n, email: 'not-in-snapshot@x.io', age: null });
+    db.close();
+    expect(logicalAt(fs, '/db/snap.typra')).toEqual(state);
+    const r = Database.restoreSnapshotTo('/db/snap.typra', PATH, { fs });
+    expect(r.rows).toBe(24);
+    expect(logicalAt(fs)).toEqual(state);
+  });
+
+  it('refuses a corrupt or non-database snapshot before touching the destination', () => {
+    const { fs, db } = fresh();
+    db.close();
+    const live = fs.peek(PATH)!.slice();
+    const h = fs.open('/db/garbage', 'create');
+    h.writeAt(new TextEncoder().encode('not a database at all, just text'), 0);
+    h.close();
+    expect(() => Database.restoreSnapshotTo('/db/garbage', PATH, { fs })).toThrow(expect.objectContaining({ kind: 'Format' }));
+    const empty = fs.open('/db/empty', 'create');
+    empty.close();
+    expect(() => Database.restoreSnapshotTo('/db/empty', PATH, { fs })).toThrow(expect.objectContaining({ code: 'Usage.InvalidSnapshot' }));
+    const damaged = live.slice();
+    damaged[damaged.length - 60] ^= 0xff;
+    const d = fs.open('/db/damaged', 'create');
+    d.writeAt(damaged, 0);
+    d.close();
+    expect(() => Database.restoreSnapshotTo('/db/damaged', PATH, { fs })).toThrow(expect.objectContaining({ kind: 'Format' }));
+    expect(Buffer.from(fs.peek(PATH)!).equals(Buffer.from(live))).toBe(true);
+  });
+
+  it('refuses to restore over a database that is open', () => {
+    const { fs, db } = fresh();
+    db.exportSnapshotTo('/db/snap.typra');
+    expect(() => Database.restoreSnapshotTo('/db/snap.typra', PATH, { fs })).toThrow(expect.objectContaining({ kind: 'Io' }));
+    db.close();
+  });
+
+  it('in-memory databases export their image', () => {
+    const fs = createMemFs({ directories: ['/db'] });
+    const db = Database.openInMemory();
+    populate(db);
+    db.exportSnapshotTo('/db/mem.typra', { fs });
+    expect(logicalAt(fs, '/db/mem.typra')).toEqual(logical(db));
+    expect(logical(Database.fromSnapshotBytes(db.snapshotBytes()))).toEqual(logical(db));
+  });
+});
