@@ -41,6 +41,8 @@ import type { Query } from '../query/ast.ts';
 import type { QueryContext } from '../query/executor.ts';
 import { countQuery, iterateQuery, prepareQuery, runQuery } from '../query/executor.ts';
 import { explainPrepared } from '../query/explain.ts';
+import type { SqlResult } from '../query/sql/execute.ts';
+import { executeSql, explainSql } from '../query/sql/execute.ts';
 
 export type { RecoveryMode } from './open.ts';
 
@@ -473,6 +475,16 @@ export class Database {
   /** The chosen plan as text (the reference's format where it has the plan). */
   explain(collection: string | number, q: Query = {}): string {
     return explainPrepared(prepareQuery(this.queryContext(collection), q));
+  }
+
+  /** One SQL SELECT (docs/queries.md); `params` fill the `?` placeholders left to right. */
+  sql(text: string, params: readonly unknown[] = []): SqlResult {
+    return executeSql(text, params, (name) => this.queryContext(name));
+  }
+
+  /** The plan of one SQL SELECT, as `explain` prints it. */
+  explainSql(text: string, params: readonly unknown[] = []): string {
+    return explainSql(text, params, (name) => this.queryContext(name));
   }
 }
 

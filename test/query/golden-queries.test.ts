@@ -26,9 +26,9 @@ function predicateFromJson(j: Json): Predicate {
   const o = j as Record<string, Json>;
   const key = Object.keys(o)[0]!;
   const body = o[key] as Record<string, Json> | Json[];
-  if (key === 'and' || key === 'or') return { [key]: (body as Json[]).map(predicateFromJson) } as Predicate;
+  if (key === 'and' || key === 'or') return { [key]: (body as Json[]).map(predicateFromJson) } as unknown as Predicate;
   const b = body as Record<string, Json>;
-  return { [key]: { path: b.path as string[], value: scalarFromJson(b.value!).value } } as Predicate;
+  return { [key]: { path: b.path as string[], value: scalarFromJson(b.value!).value } } as unknown as Predicate;
 }
 
 function toQuery(g: GoldenQuery): Query {
