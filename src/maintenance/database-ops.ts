@@ -6,7 +6,6 @@
  */
 import { txnError, usageError } from '../errors.ts';
 import type { Database } from '../engine/database.ts';
-import { readImage } from '../engine/database.ts';
 import { defaultFs } from '../fs/default.ts';
 import type { FsOps } from '../fs/types.ts';
 import { FileStore } from '../storage/file-store.ts';
@@ -15,7 +14,7 @@ import type { CheckpointResult } from './checkpoint.ts';
 import { compactLiveFile, compactToPath } from './compact.ts';
 import type { EventListener } from './events.ts';
 import { traced } from './events.ts';
-import { exportStore, restoreSnapshotFile } from './snapshot.ts';
+import { exportStore, restoreSnapshotFile, storeChunks } from './snapshot.ts';
 import type { RestoreResult } from './snapshot.ts';
 import { writeFileAtomically } from './durable-files.ts';
 
@@ -31,7 +30,7 @@ export interface CompactResult {
 function assertWritable(db: Database, what: string): void {
   db.assertOpen();
   if (db.readOnly) throw usageError('ReadOnly', `${what} needs a read-write handle: ${db.path}`, { path: db.path });
-  if ((db as unknown as { inTransaction?: boolean }).inTransaction === true) {
+  if (db.inTransaction) {
     throw txnError('NestedTransaction', `${what} is not allowed inside a transaction`);
   }
 }
@@ -109,7 +108,7 @@ export function exportSnapshotDb(db: Database, dest: string, options: Maintenanc
         if (!db.readOnly) checkpointDb(db);
         return exportStore(fs, db.store, dest);
       }
-      return writeFileAtomically(options.fs ?? defaultFs(), dest, 'export', [readImage(db.store)]);
+      return writeFileAtomically(options.fs ?? defaultFs(), dest, 'export', storeChunks(db.store));
     },
     (bytes) => ({ bytes, dest }),
   );
