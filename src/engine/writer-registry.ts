@@ -6,14 +6,20 @@
  * process holds the writer — is refused with `Io.AlreadyLocked` before any file is touched.
  *
  * Paths are keyed in an absolute, normalised form (so `db.typra`, `./db.typra` and
- * `/cwd/db.typra` are one file), per filesystem adapter (two memfs instances are two
- * disks). Symlinks and hard links are not resolved: the OS lock on the sidecar file still
+ * `/cwd/db.typra` are one file). Adapters over the real filesystem (`supports.persistent`)
+ * share one registry — two Node adapters see the same files — while each in-memory
+ * adapter (memfs) is its own disk. Symlinks and hard links are not resolved: the OS lock on the sidecar file still
  * excludes other processes in those cases, but two links in one process are two keys.
  */
 import { ioError } from '../errors.ts';
 import type { FsOps } from '../fs/types.ts';
 
-const writers = new WeakMap<FsOps, Set<string>>();
+const writers = new WeakMap<object, Set<string>>();
+const REAL_FILESYSTEM = {};
+
+function scopeOf(fs: FsOps): object {
+  return fs.supports.persistent ? REAL_FILESYSTEM : fs;
+}
 
 function currentDirectory(): string {
   const g = globalThis as {
@@ -65,10 +71,10 @@ export function alreadyOpenForWriting(path: string): Error {
  */
 export function claimWriter(fs: FsOps, path: string): () => void {
   const key = normalizeDatabasePath(path);
-  let set = writers.get(fs);
+  let set = writers.get(scopeOf(fs));
   if (set === undefined) {
     set = new Set();
-    writers.set(fs, set);
+    writers.set(scopeOf(fs), set);
   }
   if (set.has(key)) throw alreadyOpenForWriting(key);
   set.add(key);
@@ -84,7 +90,7 @@ export function claimWriter(fs: FsOps, path: string): () => void {
 /** Throws `Io.AlreadyLocked` when this process holds the writer of `path` (read-only opens). */
 export function refuseReaderOfOwnWriter(fs: FsOps, path: string): void {
   const key = normalizeDatabasePath(path);
-  if (writers.get(fs)?.has(key) === true) {
+  if (writers.get(scopeOf(fs))?.has(key) === true) {
     throw ioError('AlreadyLocked', `database is open for writing in this process; a read-only handle cannot be opened: ${key}`, {
       path: key,
     });
