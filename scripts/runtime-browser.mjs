@@ -57,7 +57,7 @@ export async function runBrowser(dir, { timeoutMs = 300_000, executablePath = pr
     }
     const result = await page.evaluate(() => globalThis.__modelvault);
     // The user agent string is frozen at <major>.0.0.0; the binary knows its full version.
-    const full = spawnSync(executablePath, ['--version'], { encoding: 'utf8' }).stdout?.trim();
+    const full = spawnSync(executablePath, ['--version'], { encoding: 'utf8' }).stdout?.split('\n')[0]?.trim();
     return { ...result, version: full !== undefined && full !== '' ? full : version };
   } finally {
     await context?.close().catch(() => {});

@@ -40,6 +40,12 @@ function compareWritten(cross, file) {
   return theirs !== null && Buffer.compare(ours, theirs) === 0;
 }
 
+// Whatever goes wrong (a runtime that will not start, a bundle error) still ends in the
+// one result line CI looks for.
+process.on('uncaughtException', (e) => finish(false, `(${e instanceof Error ? e.message : String(e)})`));
+process.on('unhandledRejection', (e) => finish(false, `(${e instanceof Error ? e.message : String(e)})`));
+
+if (!existsSync(join(root, 'src/wasm/generated/kernels.ts'))) run(process.execPath, [join(root, 'scripts/build-wasm.mjs')]);
 await bundleServer();
 const cross = mkdtempSync(join(tmpdir(), `modelvault-cross-${runtime}-`));
 try {
@@ -55,7 +61,7 @@ try {
     let vitest = { ok: true, text: '' };
     if (runtime === 'node24') {
       // On Node 24 vitest itself runs, so the suites also run as the main CI runs them.
-      const v = run(node24, [join(root, 'node_modules/vitest/vitest.mjs'), 'run', 'test/conformance', 'test/golden/read.test.ts', 'test/engine', 'test/portable', 'test/async', 'test/fs/opfs.test.ts', 'test/write']);
+      const v = run(node24, [join(root, 'node_modules/vitest/vitest.mjs'), 'run', 'test/conformance', 'test/golden/read.test.ts', 'test/engine', 'test/portable', 'test/async', 'test/fs/opfs.test.ts', 'test/write', '--reporter=dot']);
       vitest = { ok: v.status === 0, text: v.status === 0 ? ' + vitest suites passed' : ' + vitest suites FAILED' };
     }
     const version = (r.stdout ?? '').split('\n').find((l) => l.startsWith(`${runtime} `)) ?? runtime;
