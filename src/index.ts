@@ -7,3 +7,8 @@ export { ready } from './wasm/module.ts';
 export { Database } from './engine/database.ts';
 export type { OpenOptions, RecoveryInfo, RecoveryMode, IndexEntryView } from './engine/database.ts';
 export { dumpDatabase } from './engine/dump.ts';
+// The engine in a Worker / worker_threads behind promises, and the OPFS adapter (browsers).
+export { AsyncDatabase, DatabaseWorkerClient, serveDatabases, toEndpoint } from './async/index.ts';
+export type { AsyncOpenOptions, DatabaseHostOptions, Endpoint, Promisified, WorkerLike } from './async/index.ts';
+export { openOpfsFs, OpfsFs } from './fs/opfs.ts';
+export type { OpfsDirectory, OpfsFileEntry, OpfsOptions, OpfsSyncAccessHandle } from './fs/opfs.ts';
