@@ -1,0 +1,56 @@
+// Markdown tables for docs/bench/latest.md from a run.mjs result document.
+import { fmt } from './stats.mjs';
+import { WORKLOADS } from './workloads.mjs';
+
+const cellOf = (r, value) => {
+  if (!r) return '';
+  if (r.error) return 'error';
+  if (r.na) return r.na === 'not implemented yet' ? 'n/a (not implemented yet)' : `— (${r.na})`;
+  return value(r);
+};
+
+export function markdown(doc) {
+  const engines = [...new Set(doc.results.map((r) => r.engine))];
+  const ws = [...new Set(doc.results.map((r) => r.workload))];
+  const get = (w, e) => doc.results.find((r) => r.workload === w && r.engine === e);
+  const m = doc.machine;
+  const out = [];
+  out.push(`Measured ${m.date} — ${doc.mode} mode, N = ${doc.n.toLocaleString('en-US')}, median of ${doc.runs} runs, each in its own process.`);
+  out.push(`Machine: ${m.cpu}, ${m.cores} cores, ${m.memory_gb} GB RAM, ${m.os}, Node ${m.node}, data on ${m.data_fs}; load average at start ${m.load_avg_at_start.join(' / ')}.`);
+  out.push(`Autocommit rows per engine: ${Object.entries(doc.autocommit_rows).map(([e, n]) => `${e} ${n}`).join(', ')}.`);
+  out.push('');
+  const head = (title) => {
+    out.push(`| ${title} | ${engines.join(' | ')} |`);
+    out.push(`|---|${engines.map(() => '---:').join('|')}|`);
+  };
+  const name = (w) => `(${w}) ${WORKLOADS.find((x) => x.id === w).label}`;
+  out.push('**Time** — median ms; in brackets peer/modelvault time per operation (> 1: modelvault faster)');
+  out.push('');
+  head('workload');
+  for (const w of ws) {
+    out.push(`| ${name(w)} | ${engines.map((e) => cellOf(get(w, e), (r) => `${fmt(r.median_ms)}${r.ratio_time ? ` (${r.ratio_time.toFixed(2)}×)` : ''}`)).join(' | ')} |`);
+  }
+  out.push('');
+  out.push('**Throughput** — operations per second');
+  out.push('');
+  head('workload');
+  for (const w of ws.filter((w) => WORKLOADS.find((x) => x.id === w).unit)) {
+    out.push(`| ${name(w)} | ${engines.map((e) => cellOf(get(w, e), (r) => fmt(r.ops_per_s))).join(' | ')} |`);
+  }
+  out.push('');
+  out.push('**Peak RSS** — MB, whole process (setup included); in brackets peer/modelvault');
+  out.push('');
+  head('workload');
+  for (const w of ws) {
+    out.push(`| ${name(w)} | ${engines.map((e) => cellOf(get(w, e), (r) => `${fmt(r.rss_mb)}${r.ratio_rss ? ` (${r.ratio_rss.toFixed(2)}×)` : ''}`)).join(' | ')} |`);
+  }
+  const g = ws.includes('g');
+  if (g) {
+    out.push('');
+    out.push('**File size** — (g) before → after compaction, MB');
+    out.push('');
+    head('');
+    out.push(`| (g) | ${engines.map((e) => cellOf(get('g', e), (r) => `${fmt(r.extra.bytes_before / 2 ** 20)} → ${fmt(r.extra.bytes_after / 2 ** 20)}`)).join(' | ')} |`);
+  }
+  return out.join('\n') + '\n';
+}

@@ -1,0 +1,144 @@
+#!/usr/bin/env node
+// One measurement in a fresh process: `node --expose-gc bench/worker.mjs '<json>'` with
+// { engine, workload, n, count, dir }. Setup is untimed; the timed region covers exactly
+// the workload's operation. Prints one JSON line: { ms, ops, rss_mb, extra } or { na }.
+// A fresh process per measurement makes maxRSS the peak of this workload alone.
+import { mkdirSync } from 'node:fs';
+import { loadEngine } from './engines/index.mjs';
+import { GROUPS, logicalRows, sameRow, shuffledIds } from './lib/workload.mjs';
+
+const cfg = JSON.parse(process.argv[2]);
+const { engine: engineName, workload, n, count, dir } = cfg;
+mkdirSync(dir, { recursive: true });
+const engine = await loadEngine(engineName);
+
+const gc = () => globalThis.gc?.();
+const now = () => performance.now();
+const fail = (msg) => {
+  throw new Error(`${engineName}/${workload}: ${msg}`);
+};
+
+/** Opens a fresh database holding rows 0 … n-1 (untimed setup for the read workloads). */
+async function loaded() {
+  const h = await engine.open(dir, { fresh: true });
+  await h.insertAll(h.prepare(logicalRows(n)));
+  return h;
+}
+
+async function firstGetAfterReopen(h, id) {
+  await h.close();
+  gc();
+  const t0 = now();
+  const h2 = await engine.open(dir, { fresh: false });
+  const row = await h2.getOne(id);
+  const ms = now() - t0;
+  if (!sameRow(row, id)) fail('wrong row after reopen');
+  return { ms, h: h2 };
+}
+
+async function run() {
+  switch (workload) {
+    case 'a': {
+      const h = await engine.open(dir, { fresh: true });
+      const rows = h.prepare(logicalRows(count));
+      gc();
+      const t0 = now();
+      await h.insertEach(rows);
+      const ms = now() - t0;
+      if (!sameRow(await h.getOne(count - 1), count - 1)) fail('last row missing');
+      await h.close();
+      return { ms, ops: count };
+    }
+    case 'b': {
+      const h = await engine.open(dir, { fresh: true });
+      const rows = h.prepare(logicalRows(n));
+      gc();
+      const t0 = now();
+      await h.insertAll(rows);
+      const ms = now() - t0;
+      if (!sameRow(await h.getOne(n >> 1), n >> 1)) fail('row missing');
+      const extra = { file_bytes: await h.size() };
+      await h.close();
+      return { ms, ops: n, extra };
+    }
+    case 'c': {
+      const h = await loaded();
+      const ids = shuffledIds(n);
+      for (const id of ids.slice(0, 100)) if (!sameRow(await h.getOne(id), id)) fail(`bad row ${id}`);
+      gc();
+      const t0 = now();
+      const found = await h.getMany(ids);
+      const ms = now() - t0;
+      if (found !== n) fail(`found ${found} of ${n}`);
+      await h.close();
+      return { ms, ops: n };
+    }
+    case 'd': {
+      const h = await loaded();
+      const groups = Array.from({ length: GROUPS }, (_, g) => g);
+      await h.queryGroups([0]); // lets lazily built indexes (lokijs) build outside the timing
+      gc();
+      const t0 = now();
+      const total = await h.queryGroups(groups);
+      const ms = now() - t0;
+      if (total !== n) fail(`queries returned ${total} rows, expected ${n}`);
+      await h.close();
+      return { ms, ops: GROUPS };
+    }
+    case 'e':
+    case 'e_ckpt': {
+      const h = await loaded();
+      if (workload === 'e_ckpt') {
+        if (!h.checkpoint) return { na: 'no checkpoint' };
+        await h.checkpoint();
+      }
+      const id = shuffledIds(n)[0];
+      const r = await firstGetAfterReopen(h, id);
+      const extra = { file_bytes: await r.h.size() };
+      await r.h.close();
+      return { ms: r.ms, ops: 1, extra };
+    }
+    case 'f': {
+      const h = await loaded();
+      if (!h.checkpoint) return { na: 'no checkpoint' };
+      const before = await h.size();
+      gc();
+      const t0 = now();
+      await h.checkpoint();
+      const ms = now() - t0;
+      const after = await h.size();
+      await h.close();
+      return { ms, ops: 1, extra: { bytes_before: before, bytes_after: after, written_bytes: after - before } };
+    }
+    case 'g': {
+      const h = await loaded();
+      if (!h.compact) return { na: 'no compaction' };
+      // Every row overwritten twice, each pass one transaction.
+      for (let pass = 0; pass < 2; pass++) await h.insertAll(h.prepare(logicalRows(n)));
+      const before = await h.size();
+      gc();
+      const t0 = now();
+      await h.compact();
+      const ms = now() - t0;
+      const after = await h.size();
+      if (!sameRow(await h.getOne(n - 1), n - 1)) fail('row missing after compaction');
+      await h.close();
+      return { ms, ops: 1, extra: { bytes_before: before, bytes_after: after } };
+    }
+    default:
+      fail('unknown workload');
+  }
+}
+
+let out;
+try {
+  out = await run();
+} catch (e) {
+  if (e?.constructor?.name === 'NotImplemented') out = { na: 'not implemented yet' };
+  else {
+    console.error(e?.stack ?? String(e));
+    process.exit(1);
+  }
+}
+out.rss_mb = process.resourceUsage().maxRSS / 1024;
+process.stdout.write(JSON.stringify(out) + '\n');
