@@ -27,7 +27,7 @@ import type { RowInput } from '../schema/validate.ts';
 import { Writer } from './writer.ts';
 import type { RegisteredCollection, SchemaVersionWriteOptions } from './writer.ts';
 import { claimWriter, refuseReaderOfOwnWriter } from './writer-registry.ts';
-import { analyzeImage } from './open.ts';
+import { analyzeStore } from './open.ts';
 import type { CheckpointUse, EngineState, ImageAnalysis, RecoveryMode } from './open.ts';
 import { publish } from './publish.ts';
 import type { TruncateReason } from './recovery.ts';
@@ -111,14 +111,13 @@ function openStore(store: Store, recovery: RecoveryMode, readOnly: boolean, crea
       created();
     }
   }
-  let image = readImage(store);
-  if (image.length === HEADER_SIZE && decodeHeader(image).minor === 2) {
+  if (store.length() === HEADER_SIZE && decodeHeader(store.readAt(0, HEADER_SIZE)).minor === 2) {
     if (readOnly) throw ioError('ReadOnly', 'cannot upgrade a format 0.2 file in read-only mode');
     initializeImage(store, 3);
-    image = readImage(store);
   }
-  const analysis = analyzeImage(image, recovery);
-  const imageLength = image.length;
+  const imageLength = store.length();
+  // A checkpointed file is opened from its checkpoint without reading the log before it.
+  const analysis = analyzeStore(store, recovery);
   const { safeEnd, reason } = analysis.prefix;
   let healed = false;
   if (!readOnly && recovery === 'auto-truncate' && (safeEnd < imageLength || analysis.manifestError !== null)) {

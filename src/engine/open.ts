@@ -121,7 +121,10 @@ function newState(): LoadState {
  * throws; in auto-truncate mode the state is built over the safe prefix and the caller
  * decides whether to cut the file.
  */
-export function analyzeImage(image: Uint8Array, mode: RecoveryMode): ImageAnalysis {
+export function analyzeImage(image: Uint8Array, mode: RecoveryMode): ImageAnalysis;
+/** @internal The fast path: `null` when the given checkpoint does not load. */
+export function analyzeImage(image: Uint8Array, mode: RecoveryMode, fast: FastStart): ImageAnalysis | null;
+export function analyzeImage(image: Uint8Array, mode: RecoveryMode, fast?: FastStart): ImageAnalysis | null {
   const header = decodeFileHeader(image);
   const L = image.length;
   if (header.minor === 2) {
@@ -149,14 +152,16 @@ export function analyzeImage(image: Uint8Array, mode: RecoveryMode): ImageAnalys
     }
   }
 
-  const scan = scanTolerant(bufferSource(image), SEGMENT_START);
-  const prefix = computeSafePrefix(image, scan, header.minor, L);
+  const scanStart = fast?.checkpoint.end ?? SEGMENT_START;
+  const scan = scanTolerant(bufferSource(image), scanStart);
+  const prefix = computeSafePrefix(image, scan, header.minor, L, scanStart);
   guardPublishedPrefix(prefix, scan, L, publishedManifest);
   if (mode === 'strict' && prefix.reason !== null) throw unclean(prefix);
 
   const view = image.subarray(0, prefix.safeEnd);
   const segments = prefix.segments;
-  const cp = loadCheckpoint(view, selected.sb, segments, prefix.safeEnd);
+  const cp = loadCheckpoint(view, selected.sb, fast ? [fast.checkpoint, ...segments] : segments, prefix.safeEnd);
+  if (fast !== undefined && cp.kind !== 'loaded') return null;
   let state: LoadState;
   let checkpoint: CheckpointUse = 'none';
   let checkpointError: ModelVaultError | null = null;
@@ -204,4 +209,75 @@ function segmentsFrom(segments: readonly ScannedSegment[], offset: number): Scan
     else hi = mid;
   }
   return segments.slice(lo);
+}
+
+/** A checkpoint segment found from the superblock alone, without scanning the log before it. */
+export interface FastStart {
+  checkpoint: ScannedSegment;
+}
+
+const READ_CHUNK = 16 * 1024 * 1024;
+
+/**
+ * Opening a checkpointed file without reading the log the checkpoint covers: header,
+ * superblocks, the Checkpoint segment the selected superblock points to (payload CRC
+ * checked, decoded), then recovery and replay over the tail only. The bytes before the
+ * checkpoint are neither read nor checksummed (`verify` does that); they lie before a
+ * published manifest, so recovery could never cut them anyway.
+ *
+ * Returns null whenever the fast path does not apply — no checkpoint pointer, no published
+ * manifest after it, a pointer that does not lead to a Checkpoint segment whose
+ * replay_from_offset is its own end, or a checkpoint that does not load — and the caller
+ * runs the full algorithm, which also produces the right error for damaged files.
+ */
+export function analyzeCheckpointed(src: ByteSource, mode: RecoveryMode): ImageAnalysis | null {
+  const L = src.length();
+  if (L < SEGMENT_START) return null;
+  const head = src.readAt(0, SEGMENT_START);
+  let sb: Superblock;
+  try {
+    if (decodeFileHeader(head).minor < 3) return null;
+    sb = selectFromImage(head).sb;
+  } catch {
+    return null;
+  }
+  if (sb.checkpointLen === 0 || sb.checkpointOffset < BigInt(SEGMENT_START) || sb.checkpointOffset >= BigInt(L)) return null;
+  const C = Number(sb.checkpointOffset);
+  if (L - C < SEGMENT_HEADER_SIZE) return null;
+  const segHead = src.readAt(C, SEGMENT_HEADER_SIZE);
+  let h: ReturnType<typeof decodeSegmentHeader>;
+  try {
+    h = decodeSegmentHeader(segHead);
+  } catch {
+    return null;
+  }
+  if (h.type !== SegmentType.Checkpoint || h.payloadLen > BigInt(L - C - SEGMENT_HEADER_SIZE)) return null;
+  const P = Number(h.payloadLen);
+  const end = C + SEGMENT_HEADER_SIZE + P;
+  if (sb.manifestOffset < BigInt(end)) return null;
+  // A sparse image: absolute offsets keep every later step unchanged; the untouched prefix
+  // stays zero pages that are never read.
+  const image = new Uint8Array(L);
+  image.set(head, 0);
+  image.set(segHead, C);
+  for (let at = C + SEGMENT_HEADER_SIZE; at < L; at += READ_CHUNK) {
+    image.set(src.readAt(at, Math.min(READ_CHUNK, L - at)), at);
+  }
+  if (P < 10 || readU64(image, C + SEGMENT_HEADER_SIZE + 2) !== BigInt(end)) return null;
+  const checkpoint: ScannedSegment = { offset: C, type: SegmentType.Checkpoint, payloadLen: P, payloadCrc: h.payloadCrc, end };
+  return analyzeImage(image, mode, { checkpoint });
+}
+
+function readU64(b: Uint8Array, at: number): bigint {
+  return new DataView(b.buffer, b.byteOffset + at, 8).getBigUint64(0, true);
+}
+
+/** The open analysis of a store: the checkpoint fast path when it applies, else the full one. */
+export function analyzeStore(src: ByteSource, mode: RecoveryMode): ImageAnalysis {
+  const fast = analyzeCheckpointed(src, mode);
+  if (fast !== null) return fast;
+  const L = src.length();
+  const image = new Uint8Array(L);
+  for (let at = 0; at < L; at += READ_CHUNK) image.set(src.readAt(at, Math.min(READ_CHUNK, L - at)), at);
+  return analyzeImage(image, mode);
 }

@@ -53,16 +53,23 @@ function markerId(image: Uint8Array, s: ScannedSegment): bigint {
  * §10.6. `fileLength` is the length the scan ran over. Framing violations and invalid
  * marker payloads are fatal (they throw), in every recovery mode.
  */
-export function computeSafePrefix(image: Uint8Array, scan: TolerantScan, minor: number, fileLength: number): SafePrefix {
+export function computeSafePrefix(
+  image: Uint8Array,
+  scan: TolerantScan,
+  minor: number,
+  fileLength: number,
+  /** Where the scan started: the end of a loaded checkpoint on the fast open path. */
+  start = SEGMENT_START,
+): SafePrefix {
   const segs = scan.segments;
   if (minor < 6) {
     const last = segs[segs.length - 1];
-    const safe = last === undefined ? SEGMENT_START : last.end;
+    const safe = last === undefined ? start : last.end;
     return safe < fileLength
       ? { safeEnd: safe, reason: 'torn_tail_pre_v6', segments: segs }
       : { safeEnd: fileLength, reason: null, segments: segs };
   }
-  let safe = SEGMENT_START;
+  let safe = start;
   let base: number | null = null;
   let baseIndex = 0;
   let pending: bigint | null = null;
