@@ -9,7 +9,7 @@
 // Expects src/wasm/generated/ to be current (npm run build runs build-wasm.mjs first).
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -97,6 +97,15 @@ for (const file of walk(join(dist, 'types'))) {
 }
 writeFileSync(join(dist, 'index.d.ts'), "export * from './types/index.js';\n");
 writeFileSync(join(dist, 'browser.d.ts'), "export * from './types/browser.js';\n");
+// require() consumers need CommonJS declarations, or TypeScript types the CJS build as ESM
+// ("masquerading as ESM"): mirror dist/types as .d.cts with `.cjs` specifiers.
+for (const file of walk(join(dist, 'types'))) {
+  if (!file.endsWith('.d.ts')) continue;
+  const target = join(dist, 'types-cjs', relative(join(dist, 'types'), file)).replace(/\.d\.ts$/, '.d.cts');
+  mkdirSync(dirname(target), { recursive: true });
+  writeFileSync(target, readFileSync(file, 'utf8').replace(/(from\s+|import\()(['"])(\.{1,2}\/[^'"]+)\.js\2/g, '$1$2$3.cjs$2'));
+}
+writeFileSync(join(dist, 'index.d.cts'), "export * from './types-cjs/index.cjs';\n");
 
 for (const f of ['index.js', 'index.cjs', 'browser.js', 'cli.js', 'index.d.ts']) {
   console.log(`  ${relative(root, join(dist, f)).padEnd(18)} ${statSync(join(dist, f)).size} bytes`);
