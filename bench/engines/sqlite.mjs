@@ -1,8 +1,9 @@
 // better-sqlite3 in the default rollback-journal mode (synchronous=FULL: every commit is
 // fsynced) or in WAL mode. better-sqlite3 builds SQLite with WAL synchronous=NORMAL, which
 // does not fsync commits; the benchmark asks for durable commits, so WAL runs with
-// synchronous=FULL (set on every open: the setting is per connection). Rows come back as the same logical object
-// modelvault returns (booleans, parsed tag list), so both sides pay for a full row.
+// synchronous=FULL (set on every open: the setting is per connection). Rows come back as
+// the same logical object modelvault returns (booleans, parsed tag list), so both sides pay
+// for a full row.
 import { createRequire } from 'node:module';
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
