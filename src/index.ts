@@ -7,6 +7,15 @@ export { ready } from './wasm/module.ts';
 export { Database } from './engine/database.ts';
 export type { OpenOptions, RecoveryInfo, RecoveryMode, IndexEntryView } from './engine/database.ts';
 export { dumpDatabase } from './engine/dump.ts';
+export type { RegisteredCollection, SchemaVersionWriteOptions } from './engine/writer.ts';
+// Filesystem adapters and the crash / I/O-error simulator (usable for your own crash tests).
+export { nodeFs, createNodeFs } from './fs/node.ts';
+export type { FlockBinding, NodeFsOptions } from './fs/node.ts';
+export { createMemFs, MemFs } from './fs/memfs.ts';
+export type { CallInfo, CrashMode, CrashOptions, FaultErrno, FaultOptions, MemFsOptions } from './fs/memfs.ts';
+export { forEachCrashPoint, forEachFaultPoint } from './fs/crash-points.ts';
+export type { CrashPoint, CrashPointOptions, EnumerationResult, FaultPoint, FaultPointOptions } from './fs/crash-points.ts';
+export type { FileHandle, FsCapabilities, FsOps, LockHandle, LockMode, OpenMode } from './fs/types.ts';
 // The engine in a Worker / worker_threads behind promises, and the OPFS adapter (browsers).
 export { AsyncDatabase, DatabaseWorkerClient, serveDatabases, toEndpoint } from './async/index.ts';
 export type { AsyncOpenOptions, DatabaseHostOptions, Endpoint, Promisified, WorkerLike } from './async/index.ts';
