@@ -125,6 +125,52 @@ async function run() {
       await h.close();
       return { ms, ops: 1, extra: { bytes_before: before, bytes_after: after } };
     }
+    // Growth-curve steps (bench/growth.mjs).
+    case 'build_log': {
+      // `writes` rows in transactions of `batch`, cycling over `keys` primary keys, so the
+      // log grows while the live state stays `keys` rows.
+      const { writes, keys, batch } = cfg;
+      const h = await engine.open(dir, { fresh: true });
+      const t0 = now();
+      for (let w = 0; w < writes; w += batch) await h.insertAll(h.prepare(logicalRows(Math.min(batch, writes - w), w % keys)));
+      const ms = now() - t0;
+      const extra = { file_bytes: await h.size() };
+      await h.close();
+      return { ms, ops: writes, extra };
+    }
+    case 'checkpoint_existing': {
+      const h = await engine.open(dir, { fresh: false });
+      if (!h.checkpoint) return { na: 'no checkpoint' };
+      await h.checkpoint();
+      const extra = { file_bytes: await h.size() };
+      await h.close();
+      return { ms: 0, ops: 1, extra };
+    }
+    case 'reopen': {
+      gc();
+      const t0 = now();
+      const h = await engine.open(dir, { fresh: false });
+      const row = await h.getOne(cfg.probe);
+      const ms = now() - t0;
+      if (!sameRow(row, cfg.probe)) fail('wrong row after reopen');
+      await h.close();
+      return { ms, ops: 1 };
+    }
+    case 'insert_growth': {
+      // Rows/s of each batch (one transaction) as the database grows to n rows.
+      const { batch } = cfg;
+      const h = await engine.open(dir, { fresh: true });
+      const series = [];
+      for (let at = 0; at < n; at += batch) {
+        const rows = h.prepare(logicalRows(Math.min(batch, n - at), at));
+        const t0 = now();
+        await h.insertAll(rows);
+        const ms = now() - t0;
+        series.push({ rows_before: at, rows_after: at + rows.length, ms, rows_per_s: (rows.length * 1000) / ms });
+      }
+      await h.close();
+      return { ms: series.reduce((a, x) => a + x.ms, 0), ops: n, extra: { series } };
+    }
     default:
       fail('unknown workload');
   }
