@@ -9,12 +9,17 @@ import { versionCommand } from './commands/version.ts';
 import { dumpCommand } from './commands/dump.ts';
 import { inspectCommand } from './commands/inspect.ts';
 import { verifyCommand } from './commands/verify.ts';
+import { checkpointCommand, compactCommand, exportCommand, restoreCommand } from './commands/maintenance.ts';
 
 const commands: Record<string, CliCommand> = {
   version: versionCommand,
   dump: dumpCommand,
   inspect: inspectCommand,
   verify: verifyCommand,
+  checkpoint: checkpointCommand,
+  compact: compactCommand,
+  export: exportCommand,
+  restore: restoreCommand,
 };
 
 function helpText(): string {

@@ -4,7 +4,9 @@
  * under the handle after an in-place compaction. The byte work lives in the modules this
  * file calls.
  */
-import { txnError, usageError } from '../errors.ts';
+import { formatError, txnError, usageError } from '../errors.ts';
+import { SEGMENT_START, SegmentType } from '../format/constants.ts';
+import { scanStrict } from '../format/segment.ts';
 import type { Database } from '../engine/database.ts';
 import { defaultFs } from '../fs/default.ts';
 import type { FsOps } from '../fs/types.ts';
@@ -42,8 +44,27 @@ function fileFs(db: Database, what: string): FsOps {
   return db.fs;
 }
 
+/**
+ * A minor ≤ 5 file with unframed data segments: raising its header to 6 would make the
+ * reference refuse it, so, like the write path, checkpoint refuses (compactTo converts).
+ */
+function hasLegacyData(db: Database): boolean {
+  if (db.formatMinor >= 6) return false;
+  return scanStrict(db.store, SEGMENT_START).some(
+    (s) => s.type === SegmentType.Schema || s.type === SegmentType.Record || s.type === SegmentType.Index,
+  );
+}
+
 export function checkpointDb(db: Database, options: MaintenanceOptions = {}): CheckpointResult {
   assertWritable(db, 'checkpoint');
+  if (hasLegacyData(db)) {
+    throw formatError(
+      'LegacyFileReadOnly',
+      `format 0.${db.formatMinor} file with unframed data segments cannot be checkpointed (raising it to 0.6 would make ` +
+        'it unreadable); convert it with compactTo(dest) into a new format 0.6 file',
+      { minor: db.formatMinor, path: db.path },
+    );
+  }
   return traced(
     'checkpoint',
     db.path,
@@ -105,7 +126,7 @@ export function exportSnapshotDb(db: Database, dest: string, options: Maintenanc
     () => {
       if (db.store.kind === 'file') {
         const fs = fileFs(db, 'exportSnapshotTo');
-        if (!db.readOnly) checkpointDb(db);
+        if (!db.readOnly && !hasLegacyData(db)) checkpointDb(db);
         return exportStore(fs, db.store, dest);
       }
       return writeFileAtomically(options.fs ?? defaultFs(), dest, 'export', storeChunks(db.store));
