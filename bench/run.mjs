@@ -3,7 +3,9 @@
 // devDependencies, each measurement in its own process, medians of RUNS runs, ratios
 // peer/modelvault. See docs/benchmarks.md.
 //   node bench/run.mjs [--quick] [--runs N] [--n N] [--engines a,b] [--workloads a,b]
-//                      [--json FILE] [--md FILE] [--no-crc]
+//                      [--json FILE] [--md FILE] [--no-crc] [--docs | --no-docs]
+// A full run (not --quick) also refreshes docs/bench/latest.{json,md} and the results block
+// of docs/benchmarks.md unless --no-docs; a quick run touches docs only with --docs.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,7 +26,7 @@ const opt = (name) => {
   return v;
 };
 function usage(msg) {
-  console.error(`${msg}\nusage: run.mjs [--quick] [--runs N] [--n N] [--engines a,b] [--workloads a,b] [--json FILE] [--md FILE] [--no-crc]`);
+  console.error(`${msg}\nusage: run.mjs [--quick] [--runs N] [--n N] [--engines a,b] [--workloads a,b] [--json FILE] [--md FILE] [--no-crc] [--docs|--no-docs]`);
   process.exit(2);
 }
 const quick = args.includes('--quick');
@@ -43,6 +45,11 @@ const TIMEOUT_MS = quick ? 120_000 : 600_000;
 // (the machine record says which filesystem it was).
 const base = mkdtempSync(join(process.env.BENCH_DIR ?? tmpdir(), 'modelvault-bench-'));
 const mach = machine(base);
+// What a bare Node process peaks at, so RSS figures can be read as engine + baseline.
+{
+  const r = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.resourceUsage().maxRSS / 1024))'], { encoding: 'utf8' });
+  mach.node_baseline_rss_mb = Number(r.stdout) || null;
+}
 console.log(`modelvault benchmark — N = ${N.toLocaleString('en-US')}, ${RUNS} runs per cell (median), ${quick ? 'QUICK' : 'full'} mode`);
 console.log(`${mach.cpu}, ${mach.cores} cores, ${mach.memory_gb} GB, ${mach.os}, node ${mach.node}, data on ${mach.data_fs}`);
 
@@ -155,8 +162,12 @@ if (jsonFile) {
   writeFileSync(jsonFile, JSON.stringify(doc, null, 2) + '\n');
   console.log(`wrote ${jsonFile}`);
 }
+const { markdown } = await import('./lib/markdown.mjs');
 if (mdFile) {
-  const { markdown } = await import('./lib/markdown.mjs');
   writeFileSync(mdFile, markdown(doc));
   console.log(`wrote ${mdFile}`);
+}
+if (args.includes('--docs') || (!quick && !args.includes('--no-docs'))) {
+  const { updateDocs } = await import('./lib/docs.mjs');
+  for (const f of updateDocs(doc, markdown(doc))) console.log(`wrote ${f}`);
 }

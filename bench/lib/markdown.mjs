@@ -1,6 +1,7 @@
 // Markdown tables for docs/bench/latest.md from a run.mjs result document.
 import { fmt } from './stats.mjs';
 import { WORKLOADS } from './workloads.mjs';
+import { verdicts } from './targets.mjs';
 
 const cellOf = (r, value) => {
   if (!r) return '';
@@ -43,6 +44,39 @@ export function markdown(doc) {
   head('workload');
   for (const w of ws) {
     out.push(`| ${name(w)} | ${engines.map((e) => cellOf(get(w, e), (r) => `${fmt(r.rss_mb)}${r.ratio_rss ? ` (${r.ratio_rss.toFixed(2)}×)` : ''}`)).join(' | ')} |`);
+  }
+  const v = verdicts(doc);
+  if (v.length > 0) {
+    out.push('');
+    out.push('**Targets** (from the benchmark issue; Rust = the reference engine on the same workload)');
+    out.push('');
+    out.push('| target | Rust engine | modelvault measured | verdict |');
+    out.push('|---|---:|---:|---|');
+    for (const r of v) out.push(`| ${r.target} | ${r.rust} | ${r.measured} | ${r.verdict} |`);
+  }
+  if (doc.micro?.crc32c) {
+    out.push('');
+    out.push('**CRC-32C** (GB/s, median; `npm run bench:crc`)');
+    out.push('');
+    const rs = doc.micro.crc32c.results;
+    const names = Object.keys(rs[0].impls);
+    out.push(`| size | ${names.join(' | ')} |`);
+    out.push(`|---|${names.map(() => '---:').join('|')}|`);
+    for (const r of rs) out.push(`| ${r.bytes} B | ${names.map((k) => r.impls[k].gbPerSec.toFixed(2)).join(' | ')} |`);
+  }
+  if (doc.micro?.checkpoint_encoder) {
+    const c = doc.micro.checkpoint_encoder;
+    out.push('');
+    out.push(`**Checkpoint payload encoder** (${c.rows.toLocaleString('en-US')} records, ${(c.payload_bytes / 2 ** 20).toFixed(1)} MB payload, median of ${c.runs})`);
+    out.push('');
+    out.push('| encoder | ms | MB/s |');
+    out.push('|---|---:|---:|');
+    for (const [k, r] of Object.entries(c.results)) out.push(`| ${k} | ${r.median_ms.toFixed(2)} | ${r.mb_per_s.toFixed(0)} |`);
+  }
+  const f = doc.results.find((r) => r.workload === 'f' && r.engine === 'modelvault' && r.median_ms !== undefined);
+  if (f?.extra?.written_bytes) {
+    out.push('');
+    out.push(`End-to-end checkpoint (f) wrote ${(f.extra.written_bytes / 2 ** 20).toFixed(1)} MB in ${f.median_ms.toFixed(1)} ms = ${(f.extra.written_bytes / 2 ** 20 / (f.median_ms / 1000)).toFixed(0)} MB/s (image build + encode + write + fsync).`);
   }
   const g = ws.includes('g');
   if (g) {
