@@ -1,6 +1,7 @@
 // Serves a directory on 127.0.0.1 and runs its index page in headless Chromium (Debian's
 // /usr/bin/chromium via playwright-core); returns what the page publishes as
-// `window.__modelvault`. 127.0.0.1 is a secure context, so OPFS works without HTTPS or
+// `window.__modelvault` (its own index.html if the directory has one, else one loading
+// /page.js). 127.0.0.1 is a secure context, so OPFS works without HTTPS or
 // cross-origin isolation headers.
 import { spawnSync } from 'node:child_process';
 import { createServer } from 'node:http';
@@ -25,11 +26,15 @@ export const CHROMIUM_ARGS = [
 export async function runBrowser(dir, { timeoutMs = 300_000, executablePath = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium' } = {}) {
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    if (url.pathname === '/' || url.pathname === '/index.html') {
+    if (url.pathname === '/favicon.ico') {
+      res.writeHead(204).end();
+      return;
+    }
+    if ((url.pathname === '/' || url.pathname === '/index.html') && !existsSync(join(dir, 'index.html'))) {
       res.writeHead(200, { 'content-type': 'text/html' }).end(INDEX);
       return;
     }
-    const file = normalize(join(dir, url.pathname));
+    const file = normalize(join(dir, url.pathname === '/' ? '/index.html' : url.pathname));
     if (!file.startsWith(dir) || !existsSync(file)) {
       res.writeHead(404).end();
       return;
