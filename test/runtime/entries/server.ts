@@ -3,9 +3,11 @@
  * the shim): the portable suites plus conformance, engine and cross-runtime suites on the
  * runtime's real filesystem adapter in a real temp directory.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { expect, it, runRegistered } from '../harness/vitest-shim.ts';
 import './portable-suites.ts';
 import { runFsOpsConformance, type FsFixture } from '../../conformance/fsops-suite.ts';
@@ -28,6 +30,32 @@ const env = (name: string): string | undefined => (typeof Deno !== 'undefined' ?
 
 const fsUnderTest: () => FsOps = runtime === 'deno' ? denoFs : nodeFs;
 
+// Child-process mode of the inter-process lock test: try the lock once, report, exit.
+const probe = env('MODELVAULT_LOCK_PROBE');
+if (probe !== undefined && probe !== '') {
+  let outcome = 'acquired';
+  try {
+    fsUnderTest().lock(probe, (env('MODELVAULT_LOCK_MODE') ?? 'exclusive') as 'exclusive' | 'shared').release();
+  } catch (e) {
+    outcome = (e as { code?: string }).code ?? String(e);
+  }
+  console.log(`LOCK-PROBE ${outcome}`);
+  if (typeof Deno !== 'undefined') Deno.exit(0);
+  else process.exit(0);
+}
+
+/** Runs this same bundle in a second process of the same runtime, probing `path`'s lock. */
+function probeFromAnotherProcess(path: string, mode: 'exclusive' | 'shared'): string {
+  const self = fileURLToPath(import.meta.url);
+  const args = runtime === 'deno' ? ['run', '-A', '--no-config', self] : [self];
+  const r = spawnSync(process.execPath, args, {
+    encoding: 'utf8',
+    timeout: 60_000,
+    env: { ...process.env, MODELVAULT_LOCK_PROBE: path, MODELVAULT_LOCK_MODE: mode, MODELVAULT_CROSS_DIR: '' },
+  });
+  return /^LOCK-PROBE (.*)$/m.exec(r.stdout ?? '')?.[1] ?? `no answer (status ${r.status}): ${r.stderr}`;
+}
+
 function scratch(fs: FsOps): FsFixture {
   const dir = mkdtempSync(join(tmpdir(), `modelvault-${runtime}-`));
   return { fs, dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
@@ -41,6 +69,24 @@ if (runtime === 'deno') {
     expect(denoFs().supports.locks).toBe('os');
   });
 }
+
+it(`the ${fsUnderTest().name} adapter's locks exclude another ${runtime} process (supports.locks = ${fsUnderTest().supports.locks})`, () => {
+  const fx = scratch(fsUnderTest());
+  try {
+    const path = `${fx.dir}/db.typra.writer.lock`;
+    const held = fx.fs.lock(path, 'exclusive');
+    expect(probeFromAnotherProcess(path, 'exclusive')).toBe('Io.WouldBlock');
+    expect(probeFromAnotherProcess(path, 'shared')).toBe('Io.WouldBlock');
+    held.release();
+    const shared = fx.fs.lock(path, 'shared');
+    expect(probeFromAnotherProcess(path, 'shared')).toBe('acquired');
+    expect(probeFromAnotherProcess(path, 'exclusive')).toBe('Io.WouldBlock');
+    shared.release();
+    expect(probeFromAnotherProcess(path, 'exclusive')).toBe('acquired');
+  } finally {
+    fx.cleanup();
+  }
+});
 
 runFsOpsConformance(`${runtime} (${fsUnderTest().name})`, () => scratch(fsUnderTest()));
 if (runtime !== 'deno') runFsOpsConformance(`${runtime} (process-file locks)`, () => scratch(createNodeFs({ locks: 'process-file' })));
@@ -69,7 +115,7 @@ if (crossDir !== undefined && crossDir !== '') {
 }
 
 const summary = await runRegistered({ filter: env('MODELVAULT_FILTER'), log: (l) => console.log(l) });
-console.log(`${runtime} ${version}`);
+console.log(`${runtime} ${version} (${fsUnderTest().name} adapter, ${fsUnderTest().supports.locks} locks)`);
 console.log(resultLine(runtime, summary));
 const code = summary.failed === 0 && summary.passed > 0 ? 0 : 1;
 if (typeof Deno !== 'undefined') Deno.exit(code);
