@@ -1,6 +1,6 @@
 /**
- * Runs a prepared query: access path → re-check every candidate against the whole predicate
- * → order → offset → limit → projection. The reference applies `limit` to index candidates
+ * Runs a prepared query: access path → check every candidate against the rest of the
+ * predicate → order → offset → limit → projection. The reference applies `limit` to index candidates
  * before filtering and sorting (§13 item 6); here `limit` always counts result rows.
  *
  * Result rows are the engine's stored row objects, not copies (a projection builds new
@@ -23,7 +23,7 @@ import type { BoundOrderKey, Sortable } from './order.ts';
 import { bindOrder, sortRows } from './order.ts';
 import { equalBuckets, orderedView, rangeSpan } from './ordered-index.ts';
 import type { Plan } from './planner.ts';
-import { plan } from './planner.ts';
+import { plan, recheckOf } from './planner.ts';
 import type { RowTest } from './predicate.ts';
 import { compilePredicate } from './predicate.ts';
 import { projectRow } from './project.ts';
@@ -37,6 +37,7 @@ export interface QueryContext {
 export interface PreparedQuery {
   readonly ctx: QueryContext;
   readonly where: BoundPredicate | null;
+  /** The per-candidate check: `where` minus what the access path guarantees (planner.ts). */
   readonly test: RowTest | null;
   readonly order: readonly BoundOrderKey[];
   readonly limit: number | null;
@@ -77,15 +78,17 @@ export function prepareQuery(ctx: QueryContext, q: Query = {}): PreparedQuery {
     });
   }
   const id = ctx.collection.id;
+  const chosen = plan(where, ctx.indexes, id, ctx.rows.count(id));
+  const recheck = recheckOf(where, chosen.access);
   return {
     ctx,
     where,
-    test: where === null ? null : compilePredicate(where),
+    test: recheck === null ? null : compilePredicate(recheck),
     order,
     limit: count(q.limit, 'limit'),
     offset: count(q.offset, 'offset') ?? 0,
     select,
-    plan: plan(where, ctx.indexes, id, ctx.rows.count(id)),
+    plan: chosen,
   };
 }
 
@@ -120,22 +123,53 @@ function output(pq: PreparedQuery, row: Row): Row {
 function matches(pq: PreparedQuery): Sortable[] {
   const table = pq.ctx.rows.table(pq.ctx.collection.id);
   const test = pq.test;
-  const ordered = pq.order.length > 0;
-  const pks = candidates(pq, !ordered);
+  // Candidates are fetched and re-checked in the index's own (insertion) order and only the
+  // survivors are sorted: visiting rows in primary-key byte order first would jump across
+  // the heap (little-endian keys scatter neighbours), and those cache misses cost more than
+  // the lookups themselves.
+  const pks = candidates(pq, false);
   const out: Sortable[] = [];
   if (pks === null) {
     for (const [pk, sr] of table) if (test === null || test(sr.row)) out.push({ pk, row: sr.row });
-    return sortRows(out, pq.order);
+  } else {
+    for (const pk of pks) {
+      const sr: StoredRow | undefined = table.get(pk);
+      if (sr !== undefined && (test === null || test(sr.row))) out.push({ pk, row: sr.row });
+    }
   }
-  for (const pk of pks) {
-    const sr: StoredRow | undefined = table.get(pk);
-    if (sr !== undefined && (test === null || test(sr.row))) out.push({ pk, row: sr.row });
+  return sortRows(out, pq.order);
+}
+
+/**
+ * Without ORDER BY: survivors keyed by primary key, then the keys sorted with the engine's
+ * native string sort (one char per key byte, so string order is byte order) — several
+ * times faster than sorting objects with a comparator.
+ */
+function matchesByPk(pq: PreparedQuery): { keys: string[]; rows: Map<string, Row> } {
+  const table = pq.ctx.rows.table(pq.ctx.collection.id);
+  const test = pq.test;
+  const pks = candidates(pq, false);
+  const rows = new Map<string, Row>();
+  if (pks === null) {
+    for (const [pk, sr] of table) if (test === null || test(sr.row)) rows.set(pk, sr.row);
+  } else {
+    for (const pk of pks) {
+      const sr: StoredRow | undefined = table.get(pk);
+      if (sr !== undefined && (test === null || test(sr.row))) rows.set(pk, sr.row);
+    }
   }
-  return ordered ? sortRows(out, pq.order) : out;
+  return { keys: [...rows.keys()].sort(), rows };
 }
 
 export function runQuery(pq: PreparedQuery): Row[] {
   if (pq.limit === 0) return [];
+  if (pq.order.length === 0) {
+    const { keys, rows } = matchesByPk(pq);
+    const end = pq.limit === null ? keys.length : Math.min(keys.length, pq.offset + pq.limit);
+    const out: Row[] = [];
+    for (let i = pq.offset; i < end; i++) out.push(output(pq, rows.get(keys[i]!)!));
+    return out;
+  }
   const all = matches(pq);
   const end = pq.limit === null ? all.length : Math.min(all.length, pq.offset + pq.limit);
   const out: Row[] = [];

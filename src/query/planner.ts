@@ -13,8 +13,16 @@
  * A range scan is used only when it reads less than half the collection: walking index
  * buckets and fetching rows one by one loses to a straight scan beyond that.
  *
- * Whatever the access path, the executor re-checks every candidate against the WHOLE
- * predicate (the reference trusts the index and never re-checks, §13 item 8).
+ * Every candidate is re-checked against the rest of the predicate (`recheckOf`). The
+ * conditions the access path itself implies are not evaluated again: unlike the
+ * reference's replayed index (stale entries, no backfill, kind-blind keys — §5, §13 item 8),
+ * the engine's index is derived from the rows in the same step as every row change and
+ * rebuilt from the rows on every schema change (engine/index-state.ts), lookup keys are
+ * coerced to the field's type first, and float ±0/NaN are handled in `equalBuckets` — so
+ * bucket membership IS the condition. Re-testing it would touch every candidate row in
+ * primary-key order, scattered across the heap, and triple the cost of an index query
+ * (measured: 100 lookups returning 100k rows, 30 ms → 90 ms). The differential test checks
+ * index plans against brute force.
  */
 import type { DerivedIndex } from '../engine/index-state.ts';
 import type { IndexState } from '../engine/index-state.ts';
@@ -148,4 +156,20 @@ export function plan(where: BoundPredicate | null, indexes: IndexState, collecti
     }
   }
   return { access: best, rowCount };
+}
+
+function conjunctsOf(p: BoundPredicate): BoundPredicate[] {
+  return conjuncts(p, []);
+}
+
+/**
+ * The predicate left to evaluate per candidate: `where` without the conjuncts the access
+ * path guarantees (null when nothing is left).
+ */
+export function recheckOf(where: BoundPredicate | null, access: Access): BoundPredicate | null {
+  if (where === null || access.kind === 'scan') return where;
+  const implied = new Set<BoundPredicate>(access.kind === 'lookup' ? [access.used] : access.used);
+  const rest = conjunctsOf(where).filter((p) => !implied.has(p));
+  if (rest.length === 0) return null;
+  return rest.length === 1 ? rest[0]! : { k: 'and', items: rest };
 }

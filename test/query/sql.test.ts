@@ -20,7 +20,7 @@ describe('SQL parser: the reference grammar (BEHAVIOR.md §6.8)', () => {
     const s = parseSelect('select title from books where year >= ? and rating < ? or title = ? order by year desc limit 10');
     expect(s.paramCount).toBe(3);
     expect(s.where!.k).toBe('or');
-    expect((s.where as { items: { k: string }[] }).items.map((i) => i.k)).toEqual(['and', 'cmp']);
+    expect((s.where as unknown as { items: { k: string }[] }).items.map((i) => i.k)).toEqual(['and', 'cmp']);
     expect(s.orderBy[0]!.desc).toBe(true);
     expect(s.limit).toEqual({ kind: 'literal', value: 10n, pos: 93 });
     expect(parseSelect('SELECT a.b FROM t WHERE x < ? AND y > ? OR z <= ?').items![0]!.label).toBe('a.b');
