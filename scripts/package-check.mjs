@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Packaging checks, one `package <check>: PASS|FAIL (...)` line each:
-//   - publint and @arethetypeswrong/cli on the packed package;
+//   - publint and @arethetypeswrong/cli on the packed package; JSR dry run (jsr.json);
 //   - the packed tarball installed into a scratch app (test/package-app/) that imports
 //     `modelvault` by name: run unbundled on Node (ESM and CommonJS) and Deno, bundled by
 //     esbuild and by Vite for Node (run) and for the browser (run in headless Chromium);
@@ -59,6 +59,13 @@ try {
   await step('attw', () => {
     const r = run(bin('attw'), ['--pack', '.', '--format', 'table-flipped']);
     report('attw', r.ok, r.ok ? 'no problems (node10, node16 CJS/ESM, bundler)' : tail(r.out, 30));
+  });
+
+  await step('jsr', () => {
+    // JSR publishes the TypeScript sources (jsr.json); its dry run type-checks the public
+    // API for explicit types.
+    const r = run(bin('deno'), ['publish', '--dry-run', '--allow-dirty', '--config', 'jsr.json']);
+    report('jsr', r.ok, r.ok ? 'deno publish --dry-run: no slow types' : tail(r.out, 20));
   });
 
   // Install the packed tarball into a scratch app, as a registry install would.

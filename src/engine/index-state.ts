@@ -81,7 +81,7 @@ function scalarOf(t: ScalarType, v: Value | undefined): ScalarValue | null {
 const ASCII = /^[\x00-\x7f]*$/;
 
 export class DerivedIndex {
-  readonly buckets = new Map<string, IndexBucket>();
+  readonly buckets: Map<string, IndexBucket> = new Map();
   /** Unique keys currently held by more than one primary key. */
   conflicts = 0;
   /** Bumped on every entry change, so derived structures (query/ordered-index.ts) know when to rebuild. */
