@@ -16,16 +16,18 @@ import { decodeCheckpoint } from '../format/checkpoint.ts';
 import { canonicalKey } from '../format/canonical-key.ts';
 import { SEGMENT_START, SegmentType } from '../format/constants.ts';
 import { decodeIndexPayload } from '../format/index-payload.ts';
-import { decodeRecord, OP_DELETE, peekRecordHeader } from '../format/record.ts';
+import { decodeRecord, OP_DELETE, truncatedRecord } from '../format/record.ts';
+import type { RecordLayout } from '../format/record.ts';
 import type { ScannedSegment } from '../format/segment.ts';
 import type { Superblock } from '../format/superblock.ts';
 import { findTopLevelField, hasMultiSegmentFields } from '../schema/field-paths.ts';
 import type { ScalarType } from '../schema/types.ts';
 import { crc32c } from '../wasm/crc32c.ts';
 import { Catalog, primaryNotFound } from './catalog.ts';
+import type { CollectionState } from './catalog.ts';
 import { payloadOf } from './recovery.ts';
 import type { LoadState } from './replay.ts';
-import { keyString, RowStore } from './row-store.ts';
+import { keyString, recordRoute, RowStore } from './row-store.ts';
 
 export type CheckpointOutcome =
   | { kind: 'none' }
@@ -98,32 +100,37 @@ function buildState(catalogPayloads: Uint8Array[], records: Uint8Array[], indexB
   const catalog = new Catalog();
   for (const p of catalogPayloads) catalog.apply(decodeCatalogRecord(p));
   const rows = new RowStore();
+  // Per-collection checks and layouts, computed once rather than per record.
+  const layouts = new Map<number, { c: CollectionState; layout: RecordLayout; pkType: ScalarType; multi: boolean }>();
   for (const payload of records) {
-    const head = peekRecordHeader(payload);
-    const c = catalog.get(head.collectionId);
-    if (c === undefined) throw schemaError('UnknownCollection', `unknown collection id ${head.collectionId}`, { id: head.collectionId });
-    if (c.primaryField === null) {
-      throw schemaError('NoPrimaryKey', `collection ${c.id} has no primary key (upgrade catalog or re-register)`, {
-        collection_id: c.id,
-      });
+    if (payload.length < 6) throw truncatedRecord();
+    const head = recordRoute(payload);
+    let entry = layouts.get(head.collectionId);
+    if (entry === undefined) {
+      const c = catalog.get(head.collectionId);
+      if (c === undefined) throw schemaError('UnknownCollection', `unknown collection id ${head.collectionId}`, { id: head.collectionId });
+      if (c.primaryField === null) {
+        throw schemaError('NoPrimaryKey', `collection ${c.id} has no primary key (upgrade catalog or re-register)`, {
+          collection_id: c.id,
+        });
+      }
+      const pkField = findTopLevelField(c.fields, c.primaryField);
+      if (pkField === undefined) throw primaryNotFound(c.primaryField);
+      const layout = { collectionId: c.id, primaryField: c.primaryField, pkType: pkField.type, fields: c.fields };
+      entry = { c, layout, pkType: pkField.type as ScalarType, multi: hasMultiSegmentFields(c.fields) };
+      layouts.set(head.collectionId, entry);
     }
-    const pkField = findTopLevelField(c.fields, c.primaryField);
-    if (pkField === undefined) throw primaryNotFound(c.primaryField);
-    if (head.version < 3 && hasMultiSegmentFields(c.fields)) {
+    const { c, layout, pkType } = entry;
+    if (head.version < 3 && entry.multi) {
       throw new Unusable(
         `checkpoint stores collection ${JSON.stringify(c.name)} as record payload v${head.version}, which cannot hold its multi-segment fields`,
       );
     }
     // Like the reference: current fields, no schema-version check.
-    const rec = decodeRecord(payload, {
-      collectionId: c.id,
-      primaryField: c.primaryField,
-      pkType: pkField.type,
-      fields: c.fields,
-    });
+    const rec = decodeRecord(payload, layout);
     // A delete inside a checkpoint (never written by any engine) stores nothing.
     if (rec.op === OP_DELETE) continue;
-    const pkKey = canonicalKey(pkField.type as ScalarType, rec.pk);
+    const pkKey = canonicalKey(pkType, rec.pk);
     rows.put(c.id, keyString(pkKey), { pk: rec.pk, pkKey, row: rec.row!, version: c.schemaVersion });
   }
   decodeIndexPayload(indexBlob);
