@@ -9,6 +9,8 @@ import { versionCommand } from './commands/version.ts';
 import { dumpCommand } from './commands/dump.ts';
 import { inspectCommand } from './commands/inspect.ts';
 import { verifyCommand } from './commands/verify.ts';
+import { queryCommand } from './commands/query.ts';
+import { explainCommand } from './commands/explain.ts';
 import { checkpointCommand, compactCommand, exportCommand, restoreCommand } from './commands/maintenance.ts';
 
 const commands: Record<string, CliCommand> = {
@@ -16,6 +18,8 @@ const commands: Record<string, CliCommand> = {
   dump: dumpCommand,
   inspect: inspectCommand,
   verify: verifyCommand,
+  query: queryCommand,
+  explain: explainCommand,
   checkpoint: checkpointCommand,
   compact: compactCommand,
   export: exportCommand,
