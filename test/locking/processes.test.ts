@@ -175,9 +175,10 @@ describe('database locks between processes', () => {
       // Its own process group: the `sleep` child inherits the locked descriptor, so both go.
       const holder = spawn('flock', ['-x', lockPath, 'sleep', '60'], { stdio: 'ignore', detached: true });
       children.push(holder);
-      for (let i = 0; i < 100 && spawnSync('flock', ['-n', '-s', lockPath, 'true']).status === 0; i++) {
-        await new Promise((r) => setTimeout(r, 50));
-      }
+      // Wait (generously: the machine may be busy) until the holder has the lock.
+      const held = () => spawnSync('flock', ['-n', '-s', lockPath, 'true']).status === 1;
+      for (let i = 0; i < 400 && !held(); i++) await new Promise((r) => setTimeout(r, 50));
+      expect(held()).toBe(true);
       expect(codeOf(() => Database.open(path))).toBe('Io.WouldBlock');
       expect(codeOf(() => Database.open(path, { readOnly: true }))).toBe('Io.WouldBlock');
       const exited = new Promise((r) => holder.once('exit', r));
