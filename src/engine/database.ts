@@ -37,6 +37,8 @@ import { checkpointDb, compactInPlaceDb, compactToDb, exportSnapshotDb, restoreS
 import type { CompactResult, MaintenanceOptions } from '../maintenance/database-ops.ts';
 import type { CheckpointResult } from '../maintenance/checkpoint.ts';
 import type { RestoreResult } from '../maintenance/snapshot.ts';
+import { traceOpen } from '../maintenance/events.ts';
+import type { EventListener } from '../maintenance/events.ts';
 import type { Query } from '../query/ast.ts';
 import type { QueryContext } from '../query/executor.ts';
 import { countQuery, iterateQuery, prepareQuery, runQuery } from '../query/executor.ts';
@@ -56,6 +58,8 @@ export interface OpenOptions {
    * handle shows what recovery would keep, without touching the file.
    */
   readOnly?: boolean;
+  /** Receives `open` (and, when the tail was cut or healed, `recovery`) events; see src/maintenance/events.ts. */
+  onEvent?: EventListener;
 }
 
 /** What the open did about the end of the log and the checkpoint. */
@@ -183,6 +187,10 @@ export class Database {
    * `path + '.writer.lock'`, read-only the shared one (FORMAT.md §14.6).
    */
   static open(path: string, options: OpenOptions = {}): Database {
+    return traceOpen(path, options.onEvent, () => Database.openFile(path, options));
+  }
+
+  private static openFile(path: string, options: OpenOptions): Database {
     const fs = options.fs ?? defaultFs();
     const readOnly = options.readOnly ?? false;
     const recovery = options.recovery ?? (readOnly ? 'strict' : 'auto-truncate');

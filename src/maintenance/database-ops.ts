@@ -126,7 +126,7 @@ export function exportSnapshotDb(db: Database, dest: string, options: Maintenanc
     () => {
       if (db.store.kind === 'file') {
         const fs = fileFs(db, 'exportSnapshotTo');
-        if (!db.readOnly && !hasLegacyData(db)) checkpointDb(db);
+        if (!db.readOnly && !hasLegacyData(db)) checkpointDb(db, { onEvent: options.onEvent });
         return exportStore(fs, db.store, dest);
       }
       return writeFileAtomically(options.fs ?? defaultFs(), dest, 'export', storeChunks(db.store));

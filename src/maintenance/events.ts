@@ -112,3 +112,39 @@ export function traced<T>(
 function now(): number {
   return typeof performance !== 'undefined' ? performance.now() : Date.now();
 }
+
+/** What an open reports (a structural subset of `Database`, to keep this module engine-free). */
+interface OpenedHandle {
+  readonly store: { length(): number };
+  readonly formatMinor: number;
+  readonly recoveryInfo: {
+    truncatedBytes: number;
+    reason: string | null;
+    safeEnd: number;
+    healed: boolean;
+    checkpoint: string;
+  };
+}
+
+/**
+ * An `open` span around `fn`, plus a `recovery` event (start and success) when the open
+ * cut a torn tail or healed the superblock.
+ */
+export function traceOpen<T extends OpenedHandle>(path: string, listener: EventListener | undefined, fn: () => T): T {
+  const s = span('open', path, listener);
+  if (s === null) return fn();
+  let db: T;
+  try {
+    db = fn();
+  } catch (e) {
+    s.fail(e);
+    throw e;
+  }
+  const info = db.recoveryInfo;
+  if (info.truncatedBytes > 0 || info.healed) {
+    const r = new Span('recovery', path, listener);
+    r.succeed({ truncatedBytes: info.truncatedBytes, reason: info.reason, safeEnd: info.safeEnd, healed: info.healed });
+  }
+  s.succeed({ bytes: db.store.length(), minor: db.formatMinor, checkpoint: info.checkpoint, safeEnd: info.safeEnd });
+  return db;
+}
