@@ -31,7 +31,7 @@ async function rejection(p: Promise<unknown>): Promise<ModelVaultError> {
   throw new Error('expected a rejection');
 }
 
-let cross: Uint8Array;
+let cross: Uint8Array | undefined;
 let expected: unknown;
 
 describe('browser main thread', () => {
@@ -80,7 +80,7 @@ describe('AsyncDatabase: persistent database in an OPFS worker', () => {
 
   it('the cross file opens inside the worker too (fromSnapshotBytes)', async () => {
     const w = spawn('db-worker.js');
-    const db = await AsyncDatabase.fromSnapshotBytes(w, cross);
+    const db = await AsyncDatabase.fromSnapshotBytes(w, cross!);
     expect(await db.rowCount('users')).toBe(CROSS_ROWS - 1);
     expect(dumpJson(Database.fromSnapshotBytes(await db.snapshotBytes()))).toEqual(expected);
     w.terminate();
