@@ -24,6 +24,7 @@ const RUNS = runsAt >= 0 ? Number(args[runsAt + 1]) : quick ? 3 : 5;
 const LOG_WRITES = quick ? [1_000, 10_000, 50_000] : [10_000, 100_000, 1_000_000];
 const KEYS = quick ? 1_000 : 10_000;
 const BATCH = 1_000;
+const MODE = quick ? ' — quick mode' : '';
 const INSERT_N = quick ? 50_000 : 1_000_000;
 const INSERT_BATCH = quick ? 5_000 : 50_000;
 const INSERT_ENGINES = ['modelvault', 'sqlite', 'sqlite-wal', 'lmdb'];
@@ -68,7 +69,7 @@ writeFileSync(
   join(out, 'reopen-growth.svg'),
   lineChart(
     variants.map((v) => ({ name: `modelvault, ${v}`, points: reopenRows.filter((r) => r.variant === v).map((r) => [r.writes, r.reopen_ms]) })),
-    { title: `Reopen + first get vs log length (${KEYS.toLocaleString('en-US')} live rows)`, xLabel: 'writes in the log', yLabel: 'ms (median)', logX: true },
+    { title: `Reopen + first get vs log length (${KEYS.toLocaleString('en-US')} live rows)${MODE}`, xLabel: 'writes in the log', yLabel: 'ms (median)', logX: true },
   ),
 );
 
@@ -91,7 +92,7 @@ writeFileSync(
   join(out, 'insert-growth.svg'),
   lineChart(
     INSERT_ENGINES.map((e) => ({ name: e, points: insertRows.filter((r) => r.engine === e).map((r) => [r.rows_after, r.rows_per_s]) })),
-    { title: `Insert throughput vs database size (batches of ${INSERT_BATCH.toLocaleString('en-US')} rows, one transaction each)`, xLabel: 'rows stored', yLabel: 'rows/s' },
+    { title: `Insert rows/s vs database size (one transaction per ${INSERT_BATCH.toLocaleString('en-US')} rows)${MODE}`, xLabel: 'rows stored', yLabel: 'rows/s' },
   ),
 );
 console.log(`wrote ${join(out, 'reopen-growth.{csv,svg}')} and ${join(out, 'insert-growth.{csv,svg}')}`);

@@ -62,7 +62,8 @@ export function markdown(doc) {
     const names = Object.keys(rs[0].impls);
     out.push(`| size | ${names.join(' | ')} |`);
     out.push(`|---|${names.map(() => '---:').join('|')}|`);
-    for (const r of rs) out.push(`| ${r.bytes} B | ${names.map((k) => r.impls[k].gbPerSec.toFixed(2)).join(' | ')} |`);
+    const size = (n) => (n >= 1 << 20 ? `${n >> 20} MiB` : n >= 1024 ? `${n >> 10} KiB` : `${n} B`);
+    for (const r of rs) out.push(`| ${size(r.bytes)} | ${names.map((k) => r.impls[k].gbPerSec.toFixed(2)).join(' | ')} |`);
   }
   if (doc.micro?.checkpoint_encoder) {
     const c = doc.micro.checkpoint_encoder;
