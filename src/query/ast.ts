@@ -28,7 +28,9 @@ export type Predicate =
   | { readonly isNotNull: { readonly path: PathLike } }
   | { readonly and: readonly Predicate[] }
   | { readonly or: readonly Predicate[] }
-  | { readonly not: Predicate };
+  | { readonly not: Predicate }
+  /** Shorthand: `{ team: 'red', 'profile.tz': 'UTC', score: null }` = equality per path (null: IS NULL), AND-ed. */
+  | { readonly [path: string]: unknown };
 
 export type Direction = 'asc' | 'desc';
 

@@ -23,6 +23,27 @@ export const MAX_PREDICATE_DEPTH = 64;
 export const MAX_IN_VALUES = 100_000;
 
 const CMP_OPS: readonly ComparisonOp[] = ['eq', 'ne', 'lt', 'lte', 'gt', 'gte'];
+const OPERATORS = new Set<string>([...CMP_OPS, 'between', 'in', 'isNull', 'isNotNull', 'and', 'or', 'not']);
+
+/**
+ * `{ team: 'red', 'profile.tz': 'UTC', age: null }`: equality on each (dotted) path, `null`
+ * meaning IS NULL, all of them AND-ed. A field literally named like an operator needs the
+ * explicit `{ eq: { path, value } }` form.
+ */
+function bindShorthand(fields: readonly FieldDef[], p: Record<string, unknown>, keys: readonly string[]): BoundPredicate {
+  if (keys.length === 0) throw queryError('InvalidPredicate', 'an empty predicate object: use { and: [] } to match every row');
+  const items = keys.map((k): BoundPredicate => {
+    const v = p[k];
+    if (v === null) return bindPredicate(fields, { isNull: { path: k } });
+    if (typeof v === 'object' && !(v instanceof Uint8Array) && !Array.isArray(v)) {
+      throw queryError('InvalidPredicate', `unknown predicate operator ${JSON.stringify(k)} (or: field ${JSON.stringify(k)} compared with an object, which is not supported)`, {
+        key: k,
+      });
+    }
+    return bindPredicate(fields, { eq: { path: k, value: v } });
+  });
+  return items.length === 1 ? items[0]! : { k: 'and', items };
+}
 
 function scalarPath(fields: readonly FieldDef[], raw: unknown, what: string): { path: string[]; type: ScalarType } {
   const path = normalizePath(raw as string);
@@ -45,7 +66,7 @@ export function bindPredicate(fields: readonly FieldDef[], p: Predicate, depth =
   if (depth > MAX_PREDICATE_DEPTH) throw queryError('InvalidPredicate', `predicate nesting deeper than ${MAX_PREDICATE_DEPTH}`);
   if (typeof p !== 'object' || p === null) throw queryError('InvalidPredicate', 'a predicate is an object');
   const keys = Object.keys(p);
-  if (keys.length !== 1) throw queryError('InvalidPredicate', `a predicate has exactly one operator key, got ${JSON.stringify(keys)}`);
+  if (keys.length !== 1 || !OPERATORS.has(keys[0]!)) return bindShorthand(fields, p as Record<string, unknown>, keys);
   const key = keys[0]!;
   if ((CMP_OPS as readonly string[]).includes(key)) {
     const b = body(p, key);

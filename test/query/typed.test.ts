@@ -78,6 +78,17 @@ describe('typed queries', () => {
     expect(db.count('r', { where: { or: [] } })).toBe(0);
   });
 
+  it('shorthand equality objects: { path: value }, null = IS NULL, several AND-ed', () => {
+    const db = make(40);
+    expect(ids(db.query('r', { where: { n: 3 } }))).toEqual([3, 13, 23, 33]);
+    expect(ids(db.query('r', { where: { n: 3n, k: 'a' } }))).toEqual([3, 13, 23, 33]);
+    expect(ids(db.query('r', { where: { 'p.q': 4, f: null } }))).toEqual([14]);
+    expect(db.explain('r', { where: { n: 3 } })).toBe('Plan:\n  IndexLookup index="by_n" kind=NonUnique\n');
+    expect(err(() => db.query('r', { where: {} }))).toBe('Query.InvalidPredicate');
+    expect(err(() => db.query('r', { where: { p: { q: 1 } } }))).toBe('Query.InvalidPredicate');
+    expect(err(() => db.query('r', { where: { zz: 1 } }))).toBe('Query.UnknownField');
+  });
+
   it('float semantics: −0 equals +0 (also through the index), NaN matches nothing', () => {
     const db = make();
     const zeros = ids(db.query('r', { where: eq('f', 0) }));
