@@ -181,3 +181,30 @@ describe('snapshots', () => {
     expect(logical(Database.fromSnapshotBytes(db.snapshotBytes()))).toEqual(logical(db));
   });
 });
+
+describe('layouts the reference reads', () => {
+  it('a compacted file is header 0.6, superblock v1, Manifest + Checkpoint(v0: catalog v4, records v2/v3, index v2) + Manifest', async () => {
+    const { scanStrict } = await import('../../src/format/segment.ts');
+    const { SegmentType } = await import('../../src/format/constants.ts');
+    const { selectFromImage, bufferSource } = await import('../../src/engine/open.ts');
+    const { fs, db } = fresh();
+    db.compactTo('/db/c.typra');
+    db.close();
+    const image = fs.peek('/db/c.typra')!;
+    expect(decodeHeader(image.subarray(0, 32)).minor).toBe(6);
+    const sb = selectFromImage(image).sb;
+    expect(sb.version).toBe(1);
+    const segs = scanStrict(bufferSource(image), 8224);
+    expect(segs.map((s) => s.type)).toEqual([SegmentType.Manifest, SegmentType.Checkpoint, SegmentType.Manifest]);
+    const cp = segs[1]!;
+    expect(sb.checkpointOffset).toBe(BigInt(cp.offset));
+    expect(sb.checkpointLen).toBe(cp.payloadLen);
+    expect(sb.manifestOffset).toBe(BigInt(segs[2]!.offset));
+    const payload = decodeCheckpoint(image.subarray(cp.offset + 32, cp.end));
+    expect(payload.replayFromOffset).toBe(BigInt(cp.end));
+    const u16 = (b: Uint8Array) => b[0]! | (b[1]! << 8);
+    expect(payload.catalog.map(u16)).toEqual([4, 4]);
+    expect(new Set(payload.records.map(u16))).toEqual(new Set([2, 3]));
+    expect(u16(payload.indexBlob)).toBe(2);
+  });
+});
