@@ -8,6 +8,10 @@ export { Database } from './engine/database.ts';
 export type { OpenOptions, RecoveryInfo, RecoveryMode, IndexEntryView } from './engine/database.ts';
 export { dumpDatabase } from './engine/dump.ts';
 export type { RegisteredCollection, SchemaVersionWriteOptions } from './engine/writer.ts';
+// Queries: the typed AST and its builders, SQL results (docs/queries.md).
+export { and, asc, between, desc, eq, gt, gte, inList, isNotNull, isNull, lt, lte, ne, not, or } from './query/ast.ts';
+export type { ComparisonOp, Direction, OrderKey, PathLike, Predicate, Query } from './query/ast.ts';
+export type { SqlResult } from './query/sql/execute.ts';
 // Filesystem adapters and the crash / I/O-error simulator (usable for your own crash tests).
 export { nodeFs, createNodeFs } from './fs/node.ts';
 export type { FlockBinding, NodeFsOptions } from './fs/node.ts';
