@@ -20,7 +20,7 @@ import type { BoundPredicate } from './bound.ts';
 import { bindPredicate } from './bound.ts';
 import { normalizePath, queryError, resolveTarget } from './fields.ts';
 import type { BoundOrderKey, Sortable } from './order.ts';
-import { bindOrder, sortRows } from './order.ts';
+import { bindOrder, sortRows, topRows } from './order.ts';
 import { equalBuckets, orderedView, rangeSpan } from './ordered-index.ts';
 import type { Plan } from './planner.ts';
 import { plan, recheckOf } from './planner.ts';
@@ -137,6 +137,8 @@ function matches(pq: PreparedQuery): Sortable[] {
       if (sr !== undefined && (test === null || test(sr.row))) out.push({ pk, row: sr.row });
     }
   }
+  // ORDER BY … LIMIT k over many matches: keep only the best offset + k.
+  if (pq.limit !== null && (pq.offset + pq.limit) * 4 < out.length) return topRows(out, pq.order, pq.offset + pq.limit);
   return sortRows(out, pq.order);
 }
 

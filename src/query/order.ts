@@ -65,18 +65,70 @@ function keyComparator(k: BoundOrderKey): (a: ScalarValue | undefined, b: Scalar
   };
 }
 
-/** Sorts in place by the keys, ties by primary-key bytes. */
-export function sortRows<T extends Sortable>(items: T[], keys: readonly BoundOrderKey[]): T[] {
-  if (keys.length === 0) return items.sort((a, b) => (a.pk < b.pk ? -1 : a.pk > b.pk ? 1 : 0));
+interface Decorated<T> {
+  readonly it: T;
+  readonly v: (ScalarValue | undefined)[];
+}
+
+function rowComparator<T extends Sortable>(keys: readonly BoundOrderKey[]): (x: Decorated<T>, y: Decorated<T>) => number {
   const cmps = keys.map(keyComparator);
-  const decorated = items.map((it) => ({ it, v: keys.map((k) => scalarAt(it.row, k.path, k.type)) }));
-  decorated.sort((x, y) => {
+  return (x, y) => {
     for (let i = 0; i < cmps.length; i++) {
       const c = cmps[i]!(x.v[i], y.v[i]);
       if (c !== 0) return c;
     }
     return x.it.pk < y.it.pk ? -1 : x.it.pk > y.it.pk ? 1 : 0;
-  });
+  };
+}
+
+function decorate<T extends Sortable>(it: T, keys: readonly BoundOrderKey[]): Decorated<T> {
+  return { it, v: keys.map((k) => scalarAt(it.row, k.path, k.type)) };
+}
+
+/** Sorts in place by the keys, ties by primary-key bytes. */
+export function sortRows<T extends Sortable>(items: T[], keys: readonly BoundOrderKey[]): T[] {
+  if (keys.length === 0) return items.sort((a, b) => (a.pk < b.pk ? -1 : a.pk > b.pk ? 1 : 0));
+  const decorated = items.map((it) => decorate(it, keys));
+  decorated.sort(rowComparator<T>(keys));
   for (let i = 0; i < items.length; i++) items[i] = decorated[i]!.it;
   return items;
+}
+
+/**
+ * The first `k` items of `sortRows(items, keys)`, in order, with a bounded max-heap: O(n log k)
+ * time and O(k) extra memory for `ORDER BY … LIMIT k` over many matches. The order is total
+ * (primary-key tie-break), so the result equals the full sort's prefix exactly.
+ */
+export function topRows<T extends Sortable>(items: readonly T[], keys: readonly BoundOrderKey[], k: number): T[] {
+  if (k <= 0) return [];
+  const cmp = rowComparator<T>(keys.length === 0 ? [] : keys);
+  const heap: Decorated<T>[] = [];
+  const down = (i: number) => {
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < heap.length && cmp(heap[l]!, heap[m]!) > 0) m = l;
+      if (r < heap.length && cmp(heap[r]!, heap[m]!) > 0) m = r;
+      if (m === i) return;
+      [heap[i], heap[m]] = [heap[m]!, heap[i]!];
+      i = m;
+    }
+  };
+  for (const it of items) {
+    const d = decorate(it, keys);
+    if (heap.length < k) {
+      heap.push(d);
+      for (let i = heap.length - 1; i > 0; ) {
+        const parent = (i - 1) >> 1;
+        if (cmp(heap[i]!, heap[parent]!) <= 0) break;
+        [heap[i], heap[parent]] = [heap[parent]!, heap[i]!];
+        i = parent;
+      }
+    } else if (cmp(d, heap[0]!) < 0) {
+      heap[0] = d;
+      down(0);
+    }
+  }
+  return heap.sort(cmp).map((d) => d.it);
 }
