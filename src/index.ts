@@ -25,3 +25,5 @@ export { AsyncDatabase, DatabaseWorkerClient, serveDatabases, toEndpoint } from 
 export type { AsyncOpenOptions, DatabaseHostOptions, Endpoint, Promisified, WorkerLike } from './async/index.ts';
 export { openOpfsFs, OpfsFs } from './fs/opfs.ts';
 export type { OpfsDirectory, OpfsFileEntry, OpfsOptions, OpfsSyncAccessHandle } from './fs/opfs.ts';
+// TypeScript-first models: schema builder, typed collections, migrations (docs/models.md).
+export * from './model/index.ts';

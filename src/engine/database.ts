@@ -45,6 +45,12 @@ import { countQuery, iterateQuery, prepareQuery, runQuery } from '../query/execu
 import { explainPrepared } from '../query/explain.ts';
 import type { SqlResult } from '../query/sql/execute.ts';
 import { executeSql, explainSql } from '../query/sql/execute.ts';
+import { isModel } from '../model/model.ts';
+import type { AnyModel } from '../model/model.ts';
+import { openCollection } from '../model/collection.ts';
+import type { ModelCollection } from '../model/collection.ts';
+import { migrate as migrateModel } from '../model/migrate.ts';
+import type { MigrateOptions, MigrationReport } from '../model/migrate.ts';
 
 export type { RecoveryMode } from './open.ts';
 
@@ -384,11 +390,23 @@ export class Database {
     return this.state.catalog.list().map(publicDef);
   }
 
+  /**
+   * With a model (docs/models.md): its typed handle — the collection is registered when
+   * missing, evolved when the change is safe, refused with the migration plan otherwise.
+   */
+  collection<M extends AnyModel>(model: M): ModelCollection<M>;
   /** A collection by name (exact, then trimmed) or by id. */
-  collection(nameOrId: string | number): CollectionDef | undefined {
+  collection(nameOrId: string | number): CollectionDef | undefined;
+  collection(nameOrId: string | number | AnyModel): CollectionDef | ModelCollection<AnyModel> | undefined {
+    if (isModel(nameOrId)) return openCollection(this, nameOrId);
     this.assertOpen();
     const c = this.lookup(nameOrId);
     return c === undefined ? undefined : publicDef(c);
+  }
+
+  /** Moves a collection to a model's schema in one transaction (new version + rewritten rows); `dryRun` writes nothing. */
+  migrate<M extends AnyModel, F extends AnyModel | undefined = undefined>(model: M, options?: MigrateOptions<M, F>): MigrationReport {
+    return migrateModel(this, model, options);
   }
 
   /** @internal */
