@@ -8,5 +8,8 @@ export default defineConfig({
     hookTimeout: 60_000,
     pool: 'forks',
     globalSetup: ['test/setup/build-wasm.ts'],
+    // Type-level tests (*.test-d.ts) run with the suite: tsc checks them, and an
+    // `@ts-expect-error` line that compiles fails it (test/model/model.test-d.ts).
+    typecheck: { enabled: true, include: ['test/**/*.test-d.ts'], tsconfig: 'test/model/tsconfig.types.json' },
   },
 });
