@@ -21,7 +21,7 @@ import { bindPredicate } from './bound.ts';
 import { normalizePath, queryError, resolveTarget } from './fields.ts';
 import type { BoundOrderKey, Sortable } from './order.ts';
 import { bindOrder, sortRows, topRows } from './order.ts';
-import { equalBuckets, orderedView, rangeSpan } from './ordered-index.ts';
+import { equalBuckets } from './ordered-index.ts';
 import type { Plan } from './planner.ts';
 import { plan, recheckOf } from './planner.ts';
 import type { RowTest } from './predicate.ts';
@@ -107,11 +107,8 @@ function candidates(pq: PreparedQuery, sorted: boolean): string[] | null {
     const pks = [...set];
     return sorted ? pks.sort() : pks;
   }
-  const view = orderedView(a.index);
-  if (view === null) return [];
-  const { from, to } = rangeSpan(view, a.low, a.high);
   const pks: string[] = [];
-  for (let i = from; i < to; i++) for (const pk of view.buckets[i]!.pks) pks.push(pk);
+  for (const b of a.buckets) for (const pk of b.pks) pks.push(pk);
   return sorted ? pks.sort() : pks;
 }
 
