@@ -65,9 +65,16 @@ describe('runtime shim: runner', () => {
       });
       shim.it.skip('skipped too', () => {});
     });
+    shim.describe('table', () => {
+      shim.it.each([
+        ['a', 1],
+        ['b', 2],
+      ])('row %s is %i', (name: string, n: number) => shim.expect(n).toBe(name === 'a' ? 1 : 3));
+      shim.it('unreachable', () => shim.expect.unreachable());
+    });
     const s = await shim.runRegistered();
-    expect(s).toMatchObject({ passed: 1, failed: 2, skipped: 2 });
-    expect(s.failures.map((f) => f.name)).toEqual(['outer > fails', 'outer > fails async']);
+    expect(s).toMatchObject({ passed: 2, failed: 4, skipped: 2 });
+    expect(s.failures.map((f) => f.name)).toEqual(['outer > fails', 'outer > fails async', 'table > row b is 2', 'table > unreachable']);
     expect(order.slice(0, 3)).toEqual(['before', 'pass', 'after']);
   });
 });

@@ -10,6 +10,7 @@ import { runEngineSuite } from '../../portable/engine-suite.ts';
 import { openOpfsFs, type OpfsDirectory } from '../../../src/fs/opfs.ts';
 import { FileStore } from '../../../src/storage/file-store.ts';
 import { runCrossRuntime } from './cross-runtime.ts';
+import { runOpsParity } from '../suites/ops-parity.ts';
 
 interface Scope {
   onmessage: ((e: { data: { cross: Uint8Array; expected: unknown } }) => void) | null;
@@ -48,6 +49,7 @@ scope.onmessage = async ({ data }) => {
       };
     });
     runEngineSuite('opfs (Chromium worker)', () => fixture('e'));
+    runOpsParity('opfs (Chromium worker)', () => fixture('o'));
     fs.mkdir('/cross');
     const h = fs.open('/cross/cross.typra', 'create-new');
     h.writeAt(data.cross, 0);

@@ -5,7 +5,11 @@ import '../../golden/read.test.ts';
 import '../../engine/open.test.ts';
 import '../../engine/recovery.test.ts';
 import '../../engine/replay.test.ts';
+import './more-suites.ts';
 import { createMemFs } from '../../../src/fs/memfs.ts';
 import { runEngineSuite } from '../../portable/engine-suite.ts';
 
+import { runOpsParity } from '../suites/ops-parity.ts';
+
 runEngineSuite('memfs', () => ({ fs: createMemFs({ directories: ['/db'] }), dir: '/db', cleanup: () => {} }));
+runOpsParity('memfs', () => ({ fs: createMemFs({ directories: ['/db'] }), dir: '/db', cleanup: () => {} }));

@@ -19,6 +19,7 @@ import { createNodeFs, nodeFs } from '../../../src/fs/node.ts';
 import { FileStore } from '../../../src/storage/file-store.ts';
 import type { FsOps } from '../../../src/fs/types.ts';
 import { runCrossRuntime } from './cross-runtime.ts';
+import { runOpsParity } from '../suites/ops-parity.ts';
 import { resultLine } from './report.ts';
 
 declare const Deno: { version: { deno: string }; exit(code: number): never; env: { get(name: string): string | undefined } } | undefined;
@@ -108,6 +109,7 @@ runStoreConformance(`FileStore on ${runtime}`, () => {
   };
 });
 runEngineSuite(`${runtime} (${fsUnderTest().name})`, () => scratch(fsUnderTest()));
+runOpsParity(`${runtime} (${fsUnderTest().name})`, () => scratch(fsUnderTest()));
 
 const crossDir = env('MODELVAULT_CROSS_DIR');
 if (crossDir !== undefined && crossDir !== '') {

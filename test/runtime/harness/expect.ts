@@ -150,6 +150,15 @@ function matchers(actual: unknown, negate: boolean, message: string | undefined)
   };
 }
 
-export function makeExpect(): (actual: unknown, message?: string) => Assertion {
-  return (actual, message) => Object.assign(matchers(actual, false, message), { not: matchers(actual, true, message) });
+export type Expect = ((actual: unknown, message?: string) => Assertion) & { unreachable(message?: string): never };
+
+export function makeExpect(): Expect {
+  return Object.assign(
+    (actual: unknown, message?: string) => Object.assign(matchers(actual, false, message), { not: matchers(actual, true, message) }),
+    {
+      unreachable(message?: string): never {
+        throw new AssertionError(message ?? 'expected this line not to be reached');
+      },
+    },
+  );
 }

@@ -45,16 +45,42 @@ function register(name: string, fn: Fn, skip: boolean): void {
   current.children.push({ name, fn, skip });
 }
 
+/** vitest's printf-style test names for `it.each`: %s %d %i %f %j %o %%. */
+function formatName(name: string, args: readonly unknown[]): string {
+  let i = 0;
+  return name.replace(/%[sdifjo%]/g, (m) => {
+    if (m === '%%') return '%';
+    const v = args[i++];
+    if (m === '%j' || m === '%o') {
+      try {
+        return JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? `${x}n` : x));
+      } catch {
+        return String(v);
+      }
+    }
+    return m === '%d' || m === '%i' ? String(Math.trunc(Number(v))) : String(v);
+  });
+}
+
 type ItFn = ((name: string, fn: Fn, timeout?: number) => void) & {
   skip: (name: string, fn: Fn, timeout?: number) => void;
   runIf: (cond: boolean) => (name: string, fn: Fn, timeout?: number) => void;
   skipIf: (cond: boolean) => (name: string, fn: Fn, timeout?: number) => void;
+  each: <T>(table: readonly T[]) => (name: string, fn: (...args: any[]) => unknown, timeout?: number) => void;
 };
 
 export const it: ItFn = Object.assign((name: string, fn: Fn) => register(name, fn, false), {
   skip: (name: string, fn: Fn) => register(name, fn, true),
   runIf: (cond: boolean) => (name: string, fn: Fn) => register(name, fn, !cond),
   skipIf: (cond: boolean) => (name: string, fn: Fn) => register(name, fn, cond),
+  each:
+    <T,>(table: readonly T[]) =>
+    (name: string, fn: (...args: any[]) => unknown) => {
+      for (const row of table) {
+        const args = Array.isArray(row) ? (row as unknown[]) : [row];
+        register(formatName(name, args), () => fn(...args), false);
+      }
+    },
 });
 export const test = it;
 
