@@ -246,8 +246,13 @@ export class OpfsFs implements FsOps {
       try {
         while (!this.closed && this.spare.length < this.spareTarget) {
           const id = this.nextSlotId++;
-          const entry = await this.directory.getFileHandle(`${SLOT_PREFIX}${id}`, { create: true });
-          const sah = await entry.createSyncAccessHandle();
+          const name = `${SLOT_PREFIX}${id}`;
+          let sah: OpfsSyncAccessHandle;
+          try {
+            sah = await (await this.directory.getFileHandle(name, { create: true })).createSyncAccessHandle();
+          } catch (e) {
+            throw mapDomError(e, 'open', name);
+          }
           if (this.closed) {
             sah.close();
             return;

@@ -104,6 +104,21 @@ describe('OPFS volume', () => {
     fs.close();
   });
 
+  it('a pool refill the browser refuses is a typed error', async () => {
+    const dir = new FakeOpfsDirectory();
+    const fs = await openOpfsFs({ directory: dir, spareSlots: 1 });
+    dir.getFileHandle = async () => {
+      throw Object.assign(new Error('quota'), { name: 'QuotaExceededError' });
+    };
+    fs.open('/a', 'create').close();
+    const e = await fs.ready().then(
+      () => null,
+      (err: unknown) => err,
+    );
+    expect((e as { code?: string } | null)?.code).toBe('Io.NoSpace');
+    fs.close();
+  });
+
   it('a removed file returns its slot to the pool, emptied', async () => {
     const fs = await openOpfsFs({ directory: new FakeOpfsDirectory(), spareSlots: 1 });
     const h = fs.open('/a', 'create');
