@@ -44,10 +44,55 @@ export function orderedView(ix: DerivedIndex): OrderedView | null {
   const cmp = comparatorFor(type);
   const buckets: IndexBucket[] = [];
   for (const b of ix.buckets.values()) if (!(type === 'float64' && Number.isNaN(b.value))) buckets.push(b);
-  buckets.sort((a, b) => cmp(a.value, b.value));
-  const view = { type, buckets, cmp };
+  const view = { type, buckets: sortBuckets(type, buckets, cmp), cmp };
   views.set(ix, { version: ix.version, view });
   return view;
+}
+
+const SURROGATE = /[\uD800-\uDFFF]/;
+
+/**
+ * Buckets in value order. Numbers and surrogate-free strings (whose UTF-16 order is their
+ * code-point order) go through the engine's native comparator-free sorts — several times
+ * faster than a JS comparator on 100k keys — and are mapped back to their buckets by value.
+ */
+function sortBuckets(type: ScalarType, buckets: IndexBucket[], cmp: (a: ScalarValue, b: ScalarValue) => number): IndexBucket[] {
+  const n = buckets.length;
+  if (type === 'int64' || type === 'timestamp' || type === 'uint64') {
+    const vals = type === 'uint64' ? new BigUint64Array(n) : new BigInt64Array(n);
+    const byValue = new Map<bigint, IndexBucket>();
+    for (let i = 0; i < n; i++) {
+      const v = buckets[i]!.value as bigint;
+      vals[i] = v;
+      byValue.set(v, buckets[i]!);
+    }
+    vals.sort();
+    return Array.from(vals, (v) => byValue.get(v)!);
+  }
+  if (type === 'float64') {
+    // −0 and +0 are distinct buckets but one Map key; the typed sort puts −0 first.
+    const vals = new Float64Array(n);
+    const byValue = new Map<number, IndexBucket>();
+    let negZero: IndexBucket | undefined;
+    let posZero: IndexBucket | undefined;
+    for (let i = 0; i < n; i++) {
+      const b = buckets[i]!;
+      const v = b.value as number;
+      vals[i] = v;
+      if (v === 0) {
+        if (Object.is(v, -0)) negZero = b;
+        else posZero = b;
+      } else byValue.set(v, b);
+    }
+    vals.sort();
+    return Array.from(vals, (v) => (v === 0 ? (Object.is(v, -0) ? negZero! : posZero!) : byValue.get(v)!));
+  }
+  if (type === 'string' && !buckets.some((b) => SURROGATE.test(b.value as string))) {
+    const byValue = new Map<string, IndexBucket>();
+    for (const b of buckets) byValue.set(b.value as string, b);
+    return [...byValue.keys()].sort().map((v) => byValue.get(v)!);
+  }
+  return buckets.sort((a, b) => cmp(a.value, b.value));
 }
 
 /** First bucket index whose value is not below `b` (inclusive) / above `b` (exclusive). */
