@@ -15,14 +15,24 @@ export interface DatabaseHostOptions {
   fs?: () => FsOps | Promise<FsOps>;
 }
 
+const INTERNAL = 'an engine internal (its arguments or result are live engine objects)';
+
 /** Methods that take callbacks or hand out engine internals. */
 const NOT_FORWARDED: Readonly<Record<string, string>> = {
   transaction: 'transaction(fn) takes a callback, which cannot cross to the worker; use begin()/commit()/rollback()',
   constructor: 'not a method',
+  openView: INTERNAL,
+  shareStateOf: INTERNAL,
+  adoptStore: INTERNAL,
+  resetWriter: INTERNAL,
+  queryContext: INTERNAL,
+  lookup: INTERNAL,
+  require: INTERNAL,
+  pkKeyOf: INTERNAL,
 };
 
 function ownMethod(db: Database, name: string): (...args: unknown[]) => unknown {
-  const reason = NOT_FORWARDED[name] ?? (name.startsWith('_') ? 'internal' : undefined);
+  const reason = Object.hasOwn(NOT_FORWARDED, name) ? NOT_FORWARDED[name] : name.startsWith('_') ? 'internal' : undefined;
   const fn = reason === undefined ? (db as unknown as Record<string, unknown>)[name] : undefined;
   if (typeof fn !== 'function') {
     throw usageError('UnknownMethod', `AsyncDatabase cannot call ${JSON.stringify(name)}${reason !== undefined ? `: ${reason}` : ': no such method'}`, {

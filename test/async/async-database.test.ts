@@ -80,10 +80,27 @@ describe('AsyncDatabase on worker_threads', () => {
     expect((await rejection(db.call('transaction', () => {}))).code).toBe('Usage.NotTransferable');
     expect((await rejection(db.call('noSuchMethod'))).code).toBe('Usage.UnknownMethod');
     expect((await rejection(db.call('transaction'))).code).toBe('Usage.UnknownMethod');
+    expect((await rejection(db.call('openView'))).code).toBe('Usage.UnknownMethod');
+    expect((await rejection(db.call('__proto__'))).code).toBe('Usage.UnknownMethod');
     await db.begin();
     await db.insert('users', { id: 3n, email: 'c@example.com', age: null, avatar: null });
     await db.rollback();
     expect(await db.get('users', 3n)).toBeNull();
+  });
+
+  it('queries and SQL results cross the boundary; live iterators are refused', async () => {
+    const db = await AsyncDatabase.openInMemory(spawn());
+    await db.registerCollection('users', USER_FIELDS, 'id', USER_INDEXES);
+    for (let i = 1; i <= 5; i++) await db.insert('users', { id: BigInt(i), email: `q${i}@example.com`, age: BigInt(30 + (i % 2)), avatar: null });
+    expect((await db.query('users')).map((r) => r.id)).toEqual([1n, 2n, 3n, 4n, 5n]);
+    expect(await db.count('users')).toBe(5);
+    const sync = Database.openInMemory();
+    sync.registerCollection('users', USER_FIELDS, 'id', USER_INDEXES);
+    for (let i = 1; i <= 5; i++) sync.insert('users', { id: BigInt(i), email: `q${i}@example.com`, age: BigInt(30 + (i % 2)), avatar: null });
+    const text = 'SELECT email FROM users WHERE age = ?';
+    expect(await db.sql(text, [31n])).toEqual(sync.sql(text, [31n]));
+    expect(await db.explain('users')).toBe(sync.explain('users'));
+    expect((await rejection(db.queryIter('users'))).code).toBe('Usage.NotTransferable');
   });
 
   it('a file written through the worker reopens on this thread with the same content', async () => {
