@@ -27,6 +27,7 @@ import type { RowInput } from '../schema/validate.ts';
 import { Writer } from './writer.ts';
 import type { RegisteredCollection, SchemaVersionWriteOptions } from './writer.ts';
 import { claimWriter, refuseReaderOfOwnWriter } from './writer-registry.ts';
+import { viewLock, writerLock, writerOf } from './shared-handles.ts';
 import { analyzeStore } from './open.ts';
 import type { CheckpointUse, EngineState, ImageAnalysis, RecoveryMode } from './open.ts';
 import { publish } from './publish.ts';
@@ -204,18 +205,29 @@ export class Database {
     // (creating) the file, so a refused writer never creates or touches the database file;
     // a reader opens first (the file must exist) so a missing file creates no lock file.
     let releaseSlot: (() => void) | null = null;
-    if (readOnly) refuseReaderOfOwnWriter(fs, path);
-    else releaseSlot = claimWriter(fs, path);
+    if (readOnly) {
+      // A read-only open of a file this process writes shares the writer's state.
+      const writer = writerOf<Database>(fs, path);
+      if (writer !== undefined) return writer.openView();
+      refuseReaderOfOwnWriter(fs, path);
+    } else releaseSlot = claimWriter(fs, path);
+    let setWriter: ((h: Database) => Database[]) | null = null;
     let lock: LockHandle | null = null;
     let store: FileStore | null = null;
     try {
       if (readOnly) store = FileStore.open(fs, path, 'read');
-      lock = fs.lock(`${path}.writer.lock`, readOnly ? 'shared' : 'exclusive');
+      if (readOnly) lock = fs.lock(`${path}.writer.lock`, 'shared');
+      else {
+        const w = writerLock(fs, path, () => fs.lock(`${path}.writer.lock`, 'exclusive'));
+        lock = w.lock;
+        setWriter = w.setWriter;
+      }
       const s = store ?? FileStore.open(fs, path, 'create');
       store = s;
       const parts = openStore(s, recovery, readOnly, () => fs.syncDir(parentDirectory(path)));
       const db = new Database(path, s, lock, readOnly, parts, releaseSlot);
       db.fs = fs;
+      if (setWriter !== null) for (const view of setWriter(db)) view.shareStateOf(db);
       return db;
     } catch (e) {
       try {
@@ -371,6 +383,35 @@ export class Database {
   /** Validates `snapshot`, then atomically replaces `dest` with it (refused while `dest` is open). */
   static restoreSnapshotTo(snapshot: string, dest: string, options?: MaintenanceOptions & { fs?: FsOps }): RestoreResult {
     return restoreSnapshot(snapshot, dest, options);
+  }
+
+  /** @internal A read-only handle sharing this writer's state (src/engine/shared-handles.ts). */
+  openView(): Database {
+    const fs = this.fs as FsOps;
+    const { lock, register } = viewLock(fs, this.path);
+    let store: FileStore | null = null;
+    try {
+      store = FileStore.open(fs, this.path, 'read');
+      const parts = { analysis: { header: { minor: this.formatMinor }, state: this.state }, recoveryInfo: this.recoveryInfo };
+      const view = new Database(this.path, store, lock, true, parts as unknown as OpenedParts);
+      view.fs = fs;
+      register(view);
+      return view;
+    } catch (e) {
+      store?.close();
+      lock.release();
+      throw e;
+    }
+  }
+
+  /** @internal A view follows a new writer of its file. */
+  shareStateOf(writer: Database): void {
+    (this as { state: EngineState }).state = writer.state;
+  }
+
+  /** @internal After the file was replaced under the handle (restore): drop the writer's caches. */
+  resetWriter(): void {
+    this.writerImpl = null;
   }
 
   /** @internal In-place compaction moves the handle to the new file (the old store is closed). */

@@ -16,7 +16,9 @@ import type { CheckpointResult } from './checkpoint.ts';
 import { compactLiveFile, compactToPath } from './compact.ts';
 import type { EventListener } from './events.ts';
 import { traced } from './events.ts';
-import { exportStore, restoreSnapshotFile, storeChunks } from './snapshot.ts';
+import { exportStore, readWholeFile, restoreSnapshotFile, storeChunks, validateSnapshot } from './snapshot.ts';
+import { analyzeImage } from '../engine/open.ts';
+import { handlesOf, writerOf } from '../engine/shared-handles.ts';
 import type { RestoreResult } from './snapshot.ts';
 import { writeFileAtomically } from './durable-files.ts';
 
@@ -111,6 +113,8 @@ export function compactInPlaceDb(db: Database, options: MaintenanceOptions = {})
       const next = FileStore.open(fs, db.path, 'readwrite');
       db.adoptStore(next);
       db.formatMinor = 6;
+      // Same-process views share the state; they only need the new file for their reads.
+      for (const h of handlesOf<Database>(fs, db.path)) if (h !== db) h.adoptStore(FileStore.open(fs, db.path, 'read'));
       return { bytesBefore, bytesAfter: image.length };
     },
     (r) => ({ ...r, inPlace: true }),
@@ -141,5 +145,36 @@ export function restoreSnapshot(
   options: MaintenanceOptions & { fs?: FsOps } = {},
 ): RestoreResult {
   const fs = options.fs ?? defaultFs();
-  return traced('restore', dest, options.onEvent, () => restoreSnapshotFile(fs, snapshot, dest), (r) => ({ ...r, snapshot }));
+  return traced(
+    'restore',
+    dest,
+    options.onEvent,
+    () => {
+      const writer = writerOf<Database>(fs, dest);
+      return writer === undefined ? restoreSnapshotFile(fs, snapshot, dest) : restoreUnderWriter(fs, writer, snapshot);
+    },
+    (r) => ({ ...r, snapshot }),
+  );
+}
+
+/**
+ * Restore onto a file this process has open for writing: under the writer's lock (which the
+ * group already holds), then every handle of the file — writer and views — is moved to the
+ * new file and the shared state replaced by the snapshot's.
+ */
+function restoreUnderWriter(fs: FsOps, writer: Database, snapshot: string): RestoreResult {
+  assertWritable(writer, 'restoreSnapshotTo');
+  const image = readWholeFile(fs, snapshot);
+  if (image.length === 0) validateSnapshot(image, snapshot);
+  const analysis = analyzeImage(image, 'strict');
+  const bytes = writeFileAtomically(fs, writer.path, 'restore', [image]);
+  Object.assign(writer.state, analysis.state);
+  writer.formatMinor = analysis.header.minor;
+  writer.resetWriter();
+  for (const h of handlesOf<Database>(fs, writer.path)) {
+    h.adoptStore(FileStore.open(fs, writer.path, h === writer ? 'readwrite' : 'read'));
+  }
+  let rows = 0;
+  for (const c of analysis.state.catalog.list()) rows += analysis.state.rows.count(c.id);
+  return { bytes, rows };
 }

@@ -82,7 +82,10 @@ describe('locks and handle lifecycle', () => {
     const w = Database.open(P, { fs });
     // Same process: the engine's one-writer-per-path registry answers first (Io.AlreadyLocked).
     expect(code(() => Database.open(P, { fs }))).toBe('Io.AlreadyLocked');
-    expect(code(() => Database.open(P, { fs, readOnly: true }))).toBe('Io.AlreadyLocked');
+    // A reader of this process shares the writer's state instead (src/engine/shared-handles.ts).
+    const view = Database.open(P, { fs, readOnly: true });
+    expect(view.readOnly).toBe(true);
+    view.close();
     w.close();
     const r1 = Database.open(P, { fs, readOnly: true });
     const r2 = Database.open(P, { fs, readOnly: true });

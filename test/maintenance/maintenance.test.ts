@@ -165,11 +165,13 @@ describe('snapshots', () => {
     expect(Buffer.from(fs.peek(PATH)!).equals(Buffer.from(live))).toBe(true);
   });
 
-  it('refuses to restore over a database that is open', () => {
+  it('refuses to restore over a database another handle group holds (views left after the writer closed)', () => {
     const { fs, db } = fresh();
     db.exportSnapshotTo('/db/snap.typra');
-    expect(() => Database.restoreSnapshotTo('/db/snap.typra', PATH, { fs })).toThrow(expect.objectContaining({ kind: 'Io' }));
+    const view = Database.open(PATH, { fs, readOnly: true });
     db.close();
+    expect(() => Database.restoreSnapshotTo('/db/snap.typra', PATH, { fs })).toThrow(expect.objectContaining({ kind: 'Io' }));
+    view.close();
   });
 
   it('in-memory databases export their image', () => {

@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import { Database } from '../../src/engine/database.ts';
+import { createMemFs } from '../../src/fs/memfs.ts';
+import { logical, logicalAt, openDb, populate } from './helpers.ts';
+
+const PATH = '/db/app.typra';
+
+function setup() {
+  const fs = createMemFs({ directories: ['/db'] });
+  const writer = openDb(fs);
+  populate(writer, 6);
+  return { fs, writer };
+}
+
+describe('same-process handles on one path', () => {
+  it('read-only handles share the writer state and see its commits; they cannot write', () => {
+    const { fs, writer } = setup();
+    const view = Database.open(PATH, { fs, readOnly: true });
+    const view2 = Database.open('/db/../db/app.typra', { fs, readOnly: true });
+    expect(logical(view)).toEqual(logical(writer));
+    writer.insert('users', { id: 42n, email: 'new@x.io', age: 1n });
+    expect(view.get('users', 42n)).toMatchObject({ email: 'new@x.io' });
+    expect(view2.rowCount('users')).toBe(writer.rowCount('users'));
+    expect(() => view.insert('users', { id: 43n, email: 'no@x.io', age: null })).toThrow(expect.objectContaining({ code: 'Io.ReadOnly' }));
+    view.close();
+    writer.insert('users', { id: 44n, email: 'still@x.io', age: null });
+    expect(view2.get('users', 44n)).not.toBeNull();
+    view2.close();
+    writer.close();
+  });
+
+  it('views outlive the writer and follow the next writer of this process', () => {
+    const { fs, writer } = setup();
+    const view = Database.open(PATH, { fs, readOnly: true });
+    writer.close();
+    expect(view.rowCount('users')).toBe(5);
+    const next = Database.open(PATH, { fs });
+    next.insert('users', { id: 50n, email: 'next@x.io', age: null });
+    expect(view.get('users', 50n)).not.toBeNull();
+    next.close();
+    view.close();
+    // Everything released: a fresh writer and a strict reader work again.
+    expect(logicalAt(fs)).toEqual(logical(Database.open(PATH, { fs })));
+  });
+
+  it('compactInPlace refreshes the views (their reads and snapshots use the new file)', () => {
+    const { fs, writer } = setup();
+    const view = Database.open(PATH, { fs, readOnly: true });
+    writer.compactInPlace();
+    expect(Buffer.from(view.snapshotBytes()).equals(Buffer.from(fs.peek(PATH)!))).toBe(true);
+    writer.insert('users', { id: 60n, email: 'post@x.io', age: null });
+    expect(view.get('users', 60n)).not.toBeNull();
+    view.close();
+    writer.close();
+    expect(logicalAt(fs)).toMatchObject([{ row_count: 6 }, { row_count: 5 }]);
+  });
+
+  it('restore onto an open path replaces the file and refreshes writer and views', () => {
+    const { fs, writer } = setup();
+    const other = openDb(fs, '/db/other.typra');
+    populate(other, 2);
+    other.insert('users', { id: 7n, email: 'only-in-other@x.io', age: null });
+    other.exportSnapshotTo('/db/snap.typra');
+    const otherState = logical(other);
+    other.close();
+    const view = Database.open(PATH, { fs, readOnly: true });
+    const r = Database.restoreSnapshotTo('/db/snap.typra', PATH, { fs });
+    expect(r.rows).toBe(4 + 5);
+    expect(logical(writer)).toEqual(otherState);
+    expect(logical(view)).toEqual(otherState);
+    writer.insert('users', { id: 70n, email: 'after-restore@x.io', age: null });
+    expect(view.get('users', 70n)).not.toBeNull();
+    const final = logical(writer);
+    view.close();
+    writer.close();
+    expect(logicalAt(fs)).toEqual(final);
+  });
+
+  it('restore is refused inside a transaction of the open writer', () => {
+    const { fs, writer } = setup();
+    writer.exportSnapshotTo('/db/snap.typra');
+    writer.begin();
+    expect(() => Database.restoreSnapshotTo('/db/snap.typra', PATH, { fs })).toThrow(
+      expect.objectContaining({ code: 'Transaction.NestedTransaction' }),
+    );
+    writer.rollback();
+    writer.close();
+  });
+});
