@@ -162,6 +162,24 @@ function matchesByPk(pq: PreparedQuery): { keys: string[]; rows: Map<string, Row
 
 export function runQuery(pq: PreparedQuery): Row[] {
   if (pq.limit === 0) return [];
+  if (pq.order.length === 0 && pq.test === null && pq.plan.access.kind !== 'scan') {
+    // Index candidates with nothing left to check: sort the keys, fetch until `limit`.
+    const table = pq.ctx.rows.table(pq.ctx.collection.id);
+    const out: Row[] = [];
+    let skip = pq.offset;
+    const max = pq.limit ?? Infinity;
+    for (const pk of candidates(pq, true)!) {
+      const sr = table.get(pk);
+      if (sr === undefined) continue;
+      if (skip > 0) {
+        skip--;
+        continue;
+      }
+      out.push(output(pq, sr.row));
+      if (out.length >= max) break;
+    }
+    return out;
+  }
   if (pq.order.length === 0) {
     const { keys, rows } = matchesByPk(pq);
     const end = pq.limit === null ? keys.length : Math.min(keys.length, pq.offset + pq.limit);
