@@ -133,7 +133,47 @@ export class AsyncDatabase {
     return this.client.request({ kind: 'prop', handle: this.handle, name }) as Promise<Database[K]>;
   }
 
-  /** Closes the database in the worker (idempotent); the worker itself keeps running. */
+  /** `fromSnapshotBytes` under the reference's name (`open_snapshot_bytes`). */
+  static openSnapshotBytes(worker: WorkerLike | DatabaseWorkerClient, bytes: Uint8Array): Promise<AsyncDatabase> {
+    return AsyncDatabase.fromSnapshotBytes(worker, bytes);
+  }
+
+  /** Another handle on the same database; the database closes when every handle has. */
+  async cloneHandle(): Promise<AsyncDatabase> {
+    if (this.closed) throw usageError('Closed', 'AsyncDatabase is closed');
+    await this.client.request({ kind: 'clone', handle: this.handle });
+    return new AsyncDatabase(this.client, this.handle);
+  }
+
+  /** The path the database was opened with (`:memory:` for in-memory ones). */
+  pathString(): Promise<string> {
+    return this.property('path');
+  }
+
+  /** Collection names in catalog order. */
+  async collectionNames(): Promise<string[]> {
+    return ((await this.call('collections')) as { name: string }[]).map((c) => c.name);
+  }
+
+  /**
+   * Runs `fn` inside begin()/commit(); rolls back and rethrows if it throws or rejects.
+   * Calls made on this database while `fn` runs — from anywhere — are part of the
+   * transaction: the worker runs one handle's calls in order and has one open transaction.
+   */
+  async transaction<T>(fn: (db: this) => Promise<T> | T): Promise<T> {
+    await this.call('begin');
+    let result: T;
+    try {
+      result = await fn(this);
+    } catch (e) {
+      await this.call('rollback').catch(() => {});
+      throw e;
+    }
+    await this.call('commit');
+    return result;
+  }
+
+  /** Closes this handle (idempotent); the worker itself keeps running. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;

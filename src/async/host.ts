@@ -45,6 +45,8 @@ function ownMethod(db: Database, name: string): (...args: unknown[]) => unknown 
 export function serveDatabases(target: WorkerLike | Endpoint, options: DatabaseHostOptions = {}): void {
   const endpoint = 'post' in target ? target : toEndpoint(target);
   const handles = new Map<number, Database>();
+  /** AsyncDatabase objects sharing each handle (cloneHandle); the last close closes it. */
+  const refs = new Map<number, number>();
   let nextHandle = 1;
   let fs: FsOps | undefined;
   let queue: Promise<void> = Promise.resolve();
@@ -69,6 +71,7 @@ export function serveDatabases(target: WorkerLike | Endpoint, options: DatabaseH
         else throw usageError('UnknownMethod', `unknown factory ${JSON.stringify(req.factory)}`);
         const handle = nextHandle++;
         handles.set(handle, db);
+        refs.set(handle, 1);
         return handle;
       }
       case 'call': {
@@ -82,9 +85,20 @@ export function serveDatabases(target: WorkerLike | Endpoint, options: DatabaseH
         if (typeof value === 'function') throw usageError('UnknownMethod', `${JSON.stringify(req.name)} is a method, not a property`, { name: req.name });
         return value;
       }
+      case 'clone': {
+        database(req.handle);
+        refs.set(req.handle, (refs.get(req.handle) ?? 0) + 1);
+        return req.handle;
+      }
       case 'close': {
+        const left = (refs.get(req.handle) ?? 1) - 1;
+        if (left > 0) {
+          refs.set(req.handle, left);
+          return undefined;
+        }
         const db = handles.get(req.handle);
         handles.delete(req.handle);
+        refs.delete(req.handle);
         db?.close();
         return undefined;
       }

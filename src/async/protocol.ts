@@ -11,6 +11,7 @@ export type Request =
   | { id: number; kind: 'open'; factory: Factory; args: unknown[] }
   | { id: number; kind: 'call'; handle: number; method: string; args: unknown[] }
   | { id: number; kind: 'prop'; handle: number; name: string }
+  | { id: number; kind: 'clone'; handle: number }
   | { id: number; kind: 'close'; handle: number };
 
 export interface WireError {

@@ -88,6 +88,33 @@ describe('AsyncDatabase on worker_threads', () => {
     expect(await db.get('users', 3n)).toBeNull();
   });
 
+  it("the reference's async surface: transaction(fn), cloneHandle, pathString, collectionNames", async () => {
+    const db = await AsyncDatabase.openSnapshotBytes(spawn(), Database.openInMemory().snapshotBytes());
+    expect(await db.pathString()).toBe(':memory:');
+    await db.registerCollection('users', USER_FIELDS, 'id', USER_INDEXES);
+    expect(await db.collectionNames()).toEqual(['users']);
+    const n = await db.transaction(async (tx) => {
+      await tx.insert('users', { id: 1n, email: 'a@example.com', age: null, avatar: null });
+      await tx.insert('users', { id: 2n, email: 'b@example.com', age: null, avatar: null });
+      return tx.rowCount('users');
+    });
+    expect(n).toBe(2);
+    const boom = new Error('abort');
+    await expect(
+      db.transaction(async (tx) => {
+        await tx.insert('users', { id: 3n, email: 'c@example.com', age: null, avatar: null });
+        throw boom;
+      }),
+    ).rejects.toBe(boom);
+    expect(await db.get('users', 3n)).toBeNull();
+    expect(await db.property('inTransaction')).toBe(false);
+    const twin = await db.cloneHandle();
+    await db.close();
+    expect(await twin.rowCount('users')).toBe(2);
+    await twin.close();
+    expect((await rejection(twin.rowCount('users'))).code).toBe('Usage.Closed');
+  });
+
   it('queries and SQL results cross the boundary; live iterators are refused', async () => {
     const db = await AsyncDatabase.openInMemory(spawn());
     await db.registerCollection('users', USER_FIELDS, 'id', USER_INDEXES);
