@@ -31,7 +31,7 @@ export interface MigrateOptions<M extends AnyModel, F extends AnyModel | undefin
    * (in primary-key order). Without `from`, the old row is the stored row as the engine holds
    * it (64-bit integers as bigint, uuids as bytes, every field of the old schema).
    */
-  readonly backfill?: (oldRow: F extends AnyModel ? InferRow<F> : Row) => Infer<M>;
+  readonly backfill?: (oldRow: F extends AnyModel ? InferRow<F> : Row) => NoInfer<Infer<M>>;
   /** The model the rows were written with: `backfill` then receives typed rows of it. */
   readonly from?: F;
   /** Compute and validate everything, write nothing. */

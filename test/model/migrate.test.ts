@@ -90,7 +90,7 @@ describe('db.migrate', () => {
   test('a breaking change goes through with a backfill over untyped stored rows', () => {
     const { db } = seeded();
     const r = db.migrate(TaskV3, {
-      backfill: (old) => ({ id: old.id as bigint, title: old.title as string, state: old.done === true ? 'closed' : 'open' }),
+      backfill: (old) => ({ id: old.id as bigint, title: old.title as string, state: old.done === true ? ('closed' as const) : ('open' as const) }),
     });
     expect(r.change).toEqual({ kind: 'breaking', reason: 'field removed: ["done"]' });
     expect(db.collection(TaskV3).query({ where: { state: 'open' } }).map((x) => x.title)).toEqual(['Write docs', 'Celebrate']);
@@ -100,7 +100,7 @@ describe('db.migrate', () => {
   test('a failing backfill names the row and field, and nothing is written', () => {
     const { db } = seeded();
     const before = db.snapshotBytes();
-    const e = caught(() => db.migrate(TaskV2, { from: TaskV1, backfill: (old) => ({ ...backfillV2(old), priority: old.id === 2n ? ('urgent' as never) : 'low' }) }));
+    const e = caught(() => db.migrate(TaskV2, { from: TaskV1, backfill: (old) => ({ ...backfillV2(old), priority: old.id === 2n ? ('urgent' as never) : ('low' as const) }) }));
     expect(e.code).toBe('Validation.Invalid');
     expect(e.message).toContain('cannot migrate "tasks" row id = 2n');
     expect(e.message).toContain('field "priority"');
