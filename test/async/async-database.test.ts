@@ -7,6 +7,7 @@ import { build } from 'esbuild';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { AsyncDatabase } from '../../src/async/index.ts';
 import { Database } from '../../src/engine/database.ts';
@@ -36,7 +37,7 @@ async function rejection(p: Promise<unknown>): Promise<ModelVaultError> {
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'modelvault-async-'));
   script = join(dir, 'worker.mjs');
-  await build({ entryPoints: ['src/async/node-worker.ts'], bundle: true, platform: 'node', format: 'esm', outfile: script, logLevel: 'warning' });
+  await build({ entryPoints: [fileURLToPath(new URL('../../src/async/node-worker.ts', import.meta.url))], bundle: true, platform: 'node', format: 'esm', outfile: script, logLevel: 'warning' });
 });
 
 afterAll(async () => {
