@@ -141,6 +141,7 @@ for (const w of workloads) {
 }
 console.log('\nratio = peer / modelvault (time per operation; RSS): > 1 means modelvault is faster / smaller.');
 console.log('nedb and lokijs do not fsync: their (a) figures are not durable.');
+console.log(`measurements took ${Math.round((Date.now() - t0) / 1000)} s`);
 
 let crc = null;
 if (!args.includes('--no-crc')) {

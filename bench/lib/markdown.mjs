@@ -16,6 +16,14 @@ export function markdown(doc) {
   const get = (w, e) => doc.results.find((r) => r.workload === w && r.engine === e);
   const m = doc.machine;
   const out = [];
+  if (doc.mode === 'quick') {
+    out.push(`> **Quick-mode smoke run** (N = ${doc.n.toLocaleString('en-US')}): it shows the harness works and roughly where modelvault stands; it is not the published full run (\`npm run bench\`), and absolute times are not comparable with the Rust figures.`);
+    out.push('');
+  }
+  if (m.load_avg_at_start[0] > m.cores / 2) {
+    out.push(`> **Busy machine:** the 1-minute load average was ${m.load_avg_at_start[0]} on ${m.cores} cores when this run started, so these figures are noisy; re-run on an idle machine before quoting them.`);
+    out.push('');
+  }
   out.push(`Measured ${m.date} — ${doc.mode} mode, N = ${doc.n.toLocaleString('en-US')}, median of ${doc.runs} runs, each in its own process.`);
   out.push(`Machine: ${m.cpu}, ${m.cores} cores, ${m.memory_gb} GB RAM, ${m.os}, Node ${m.node}, data on ${m.data_fs}; load average at start ${m.load_avg_at_start.join(' / ')}.`);
   out.push(`Autocommit rows per engine: ${Object.entries(doc.autocommit_rows).map(([e, n]) => `${e} ${n}`).join(', ')}.`);
