@@ -9,6 +9,8 @@ import { versionCommand } from './commands/version.ts';
 import { dumpCommand } from './commands/dump.ts';
 import { inspectCommand } from './commands/inspect.ts';
 import { verifyCommand } from './commands/verify.ts';
+import { demoCommand } from './commands/demo.ts';
+import { migrateCommand } from './commands/migrate.ts';
 import { queryCommand } from './commands/query.ts';
 import { explainCommand } from './commands/explain.ts';
 import { checkpointCommand, compactCommand, exportCommand, restoreCommand } from './commands/maintenance.ts';
@@ -18,6 +20,8 @@ const commands: Record<string, CliCommand> = {
   dump: dumpCommand,
   inspect: inspectCommand,
   verify: verifyCommand,
+  demo: demoCommand,
+  migrate: migrateCommand,
   query: queryCommand,
   explain: explainCommand,
   checkpoint: checkpointCommand,

@@ -136,8 +136,16 @@ function uniqueCollision(collection: string, fields: CollectionDef['fields'], in
   return null;
 }
 
+/** A model known only by its catalog form (`Model.toJSON()` read back by the CLI): enough to plan and to apply changes that need no backfill. */
+function isCatalogForm(m: unknown): boolean {
+  if (typeof m !== 'object' || m === null) return false;
+  const c = m as Partial<AnyModel>;
+  return typeof c.name === 'string' && typeof c.primaryKey === 'string' && Array.isArray(c.fields) && Array.isArray(c.indexes);
+}
+
 function planMigration<M extends AnyModel>(db: Database, m: M, options: MigrateOptions<M, AnyModel | undefined>): Planned {
-  if (!isModel(m)) throw usageError('InvalidArgument', 'db.migrate() takes a model from model()');
+  if (!isModel(m) && !isCatalogForm(m)) throw usageError('InvalidArgument', 'db.migrate() takes a model from model()');
+  if (options.backfill !== undefined && !isModel(m)) throw usageError('InvalidArgument', 'a backfill needs a model from model() (its shape converts the rows)');
   if (options.from !== undefined && !isModel(options.from)) throw usageError('InvalidArgument', 'migrate option "from" must be a model');
   if (options.backfill !== undefined && typeof options.backfill !== 'function') throw usageError('InvalidArgument', 'migrate option "backfill" must be a function');
   const def = db.collection(m.name);
