@@ -13,7 +13,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ENGINES } from './engines/index.mjs';
 import { machine } from './lib/machine.mjs';
-import { fmt, median, table } from './lib/stats.mjs';
+import { fmt, median, ratio, table } from './lib/stats.mjs';
 import { WORKLOADS, autocommitCount } from './lib/workloads.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -130,7 +130,7 @@ const rowsFor = (w) =>
       if (s) return [r.engine, s, '', '', '', '', ''];
       const per = label(w).unit ? fmt(r.ops_per_s) : '';
       const extra = r.extra?.bytes_before !== undefined ? `${fmt(r.extra.bytes_before / 2 ** 20)}→${fmt(r.extra.bytes_after / 2 ** 20)} MB` : '';
-      return [r.engine, `${fmt(r.median_ms)} ms`, per, fmt(r.rss_mb), r.ratio_time ? `${r.ratio_time.toFixed(2)}x` : r.engine === 'modelvault' ? '1' : '', r.ratio_rss ? `${r.ratio_rss.toFixed(2)}x` : '', extra];
+      return [r.engine, `${fmt(r.median_ms)} ms`, per, fmt(r.rss_mb), r.ratio_time ? ratio(r.ratio_time) : r.engine === 'modelvault' ? '1' : '', r.ratio_rss ? ratio(r.ratio_rss) : '', extra];
     });
 const header = ['engine', 'median', 'per second', 'RSS MB', 'time ratio', 'RSS ratio', 'file'];
 for (const w of workloads) {

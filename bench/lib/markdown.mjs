@@ -1,5 +1,5 @@
 // Markdown tables for docs/bench/latest.md from a run.mjs result document.
-import { fmt } from './stats.mjs';
+import { fmt, ratio } from './stats.mjs';
 import { WORKLOADS } from './workloads.mjs';
 import { verdicts } from './targets.mjs';
 
@@ -37,7 +37,7 @@ export function markdown(doc) {
   out.push('');
   head('workload');
   for (const w of ws) {
-    out.push(`| ${name(w)} | ${engines.map((e) => cellOf(get(w, e), (r) => `${fmt(r.median_ms)}${r.ratio_time ? ` (${r.ratio_time.toFixed(2)}×)` : ''}`)).join(' | ')} |`);
+    out.push(`| ${name(w)} | ${engines.map((e) => cellOf(get(w, e), (r) => `${fmt(r.median_ms)}${r.ratio_time ? ` (${ratio(r.ratio_time)})` : ''}`)).join(' | ')} |`);
   }
   out.push('');
   out.push('**Throughput** — operations per second');
@@ -51,7 +51,7 @@ export function markdown(doc) {
   out.push('');
   head('workload');
   for (const w of ws) {
-    out.push(`| ${name(w)} | ${engines.map((e) => cellOf(get(w, e), (r) => `${fmt(r.rss_mb)}${r.ratio_rss ? ` (${r.ratio_rss.toFixed(2)}×)` : ''}`)).join(' | ')} |`);
+    out.push(`| ${name(w)} | ${engines.map((e) => cellOf(get(w, e), (r) => `${fmt(r.rss_mb)}${r.ratio_rss ? ` (${ratio(r.ratio_rss)})` : ''}`)).join(' | ')} |`);
   }
   const v = verdicts(doc);
   if (v.length > 0) {

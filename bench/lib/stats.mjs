@@ -20,3 +20,6 @@ export function table(header, rows) {
   const line = (cells) => cells.map((c, i) => (i < 2 ? String(c).padEnd(widths[i]) : String(c).padStart(widths[i]))).join('  ');
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
+
+/** A ratio with two decimals, or two significant digits below 0.1 (so 0.0018× is not "0.00×"). */
+export const ratio = (r) => (r >= 0.1 ? r.toFixed(2) : r.toPrecision(2)) + '×';
