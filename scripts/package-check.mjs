@@ -80,7 +80,21 @@ try {
   if (!untar.ok) throw new Error(`tar failed: ${tail(untar.out)}`);
   // Runtime dependencies come from this checkout (no registry access needed here).
   for (const dep of ['re2js']) symlinkSync(join(root, 'node_modules', dep), join(app, 'node_modules', dep), 'dir');
-  writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'app', private: true, type: 'module' }));
+  writeFileSync(
+    join(app, 'package.json'),
+    JSON.stringify({ name: 'app', private: true, type: 'module', dependencies: { modelvault: '*', re2js: '*' } }),
+  );
+  // Deno: `npm:` specifiers served from this node_modules (no registry).
+  writeFileSync(join(app, 'deno.json'), JSON.stringify({ nodeModulesDir: 'manual' }));
+  writeFileSync(
+    join(app, 'deno-npm.mjs'),
+    "import { Database, crc32c } from 'npm:modelvault';\n" +
+      "const db = Database.openInMemory();\n" +
+      "db.registerCollection('t', [{ path: ['k'], type: 'string', constraints: [] }], 'k');\n" +
+      "db.insert('t', { k: 'x' });\n" +
+      "const ok = Database.fromSnapshotBytes(db.snapshotBytes()).get('t', 'x')?.k === 'x' && crc32c(new TextEncoder().encode('123456789')) === 0xe3069283;\n" +
+      "console.log(ok ? 'APP OK' : 'APP FAILED');\n",
+  );
 
   await step('node-esm', () => {
     const r = run(process.execPath, ['node-main.mjs'], app);
@@ -91,8 +105,10 @@ try {
     report('node-cjs', r.ok && r.out.includes('APP OK'), r.ok ? "require('modelvault') unbundled" : tail(r.out));
   });
   await step('deno', () => {
-    const r = run(bin('deno'), ['run', '-A', 'node-main.mjs'], app);
-    report('deno', r.ok && r.out.includes('APP OK'), r.ok ? 'node_modules resolution, as with npm:modelvault' : tail(r.out));
+    const bare = run(bin('deno'), ['run', '-A', 'node-main.mjs'], app);
+    const npm = run(bin('deno'), ['run', '-A', 'deno-npm.mjs'], app);
+    const ok = bare.ok && bare.out.includes('APP OK') && npm.ok && npm.out.includes('APP OK');
+    report('deno', ok, ok ? "import 'modelvault' and 'npm:modelvault'" : tail(`${bare.out}\n${npm.out}`));
   });
 
   const noWasmFiles = (dir) => listFiles(dir).filter((f) => f.endsWith('.wasm'));
