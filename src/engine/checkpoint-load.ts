@@ -15,7 +15,7 @@ import { decodeCatalogRecord } from '../format/catalog.ts';
 import { decodeCheckpoint } from '../format/checkpoint.ts';
 import { canonicalKey } from '../format/canonical-key.ts';
 import { SEGMENT_START, SegmentType } from '../format/constants.ts';
-import { decodeIndexPayload } from '../format/index-payload.ts';
+import { validateIndexPayload } from '../format/index-payload.ts';
 import { decodeRecord, OP_DELETE, truncatedRecord } from '../format/record.ts';
 import type { RecordLayout } from '../format/record.ts';
 import type { ScannedSegment } from '../format/segment.ts';
@@ -133,6 +133,6 @@ function buildState(catalogPayloads: Uint8Array[], records: Uint8Array[], indexB
     const pkKey = canonicalKey(pkType, rec.pk);
     rows.put(c.id, keyString(pkKey), { pk: rec.pk, pkKey, row: rec.row!, version: c.schemaVersion });
   }
-  decodeIndexPayload(indexBlob);
+  validateIndexPayload(indexBlob);
   return { catalog, rows };
 }

@@ -7,7 +7,7 @@
  * `Format.UnsupportedVersion{major: 0, minor: version}`.
  */
 import { formatError, type ModelVaultError } from '../errors.ts';
-import { ByteReader, ByteWriter, encodeUtf8 } from './bytes.ts';
+import { ByteReader, ByteWriter, decodeUtf8, encodeUtf8 } from './bytes.ts';
 import { catalogError } from './catalog.ts';
 import { isWellFormedString } from './scalar.ts';
 
@@ -95,4 +95,59 @@ export function writeIndexPayload(w: ByteWriter, entries: readonly IndexEntry[])
       .u32(e.pk.length)
       .bytes(e.pk);
   }
+}
+
+/**
+ * Checks `payload` exactly as `decodeIndexPayload` would, without building entries: bounds
+ * and tags are walked in place and an index name is UTF-8-checked only when it differs from
+ * the previous entry's (names repeat across a whole index). Anything wrong is re-decoded by
+ * `decodeIndexPayload`, which throws the precise error. Returns the entry count.
+ */
+export function validateIndexPayload(payload: Uint8Array): number {
+  const n = payload.length;
+  const dv = new DataView(payload.buffer, payload.byteOffset, n);
+  const bad = (): never => {
+    decodeIndexPayload(payload);
+    throw catalogError('invalid index payload');
+  };
+  if (n < 6) return bad();
+  const version = dv.getUint16(0, true);
+  if (version !== 1 && version !== 2) return bad();
+  const count = dv.getUint32(2, true);
+  let at = 6;
+  let lastName = -1;
+  let lastLen = 0;
+  for (let i = 0; i < count; i++) {
+    if (n - at < 5) return bad();
+    const kind = payload[at + 4]!;
+    if (kind !== 1 && kind !== 2) return bad();
+    at += 5;
+    if (version === 2) {
+      if (n - at < 1) return bad();
+      const op = payload[at]!;
+      if (op !== 1 && op !== 2) return bad();
+      at += 1;
+    }
+    if (n - at < 4) return bad();
+    const nameLen = dv.getUint32(at, true);
+    at += 4;
+    if (nameLen === 0 || nameLen > n - at) return bad();
+    let same = nameLen === lastLen && lastName >= 0;
+    for (let k = 0; same && k < nameLen; k++) same = payload[at + k] === payload[lastName + k];
+    if (!same) {
+      if (decodeUtf8(payload.subarray(at, at + nameLen)) === null) return bad();
+      lastName = at;
+      lastLen = nameLen;
+    }
+    at += nameLen;
+    for (let part = 0; part < 2; part++) {
+      if (n - at < 4) return bad();
+      const len = dv.getUint32(at, true);
+      at += 4;
+      if (len > n - at) return bad();
+      at += len;
+    }
+  }
+  if (at !== n) return bad();
+  return count;
 }

@@ -18,7 +18,6 @@ import { schemaError } from '../errors.ts';
 import { encodeCatalogRecord } from '../format/catalog.ts';
 import { compareStringsUtf8, keyFromString } from '../format/canonical-key.ts';
 import type { IndexEntry } from '../format/index-payload.ts';
-import { encodeIndexPayload } from '../format/index-payload.ts';
 import { encodeRecord, OP_INSERT } from '../format/record.ts';
 import type { RecordLayout } from '../format/record.ts';
 import { findTopLevelField } from '../schema/field-paths.ts';
@@ -121,6 +120,65 @@ function compareKeyBytes(a: Uint8Array, b: Uint8Array): number {
   return a.length - b.length;
 }
 
+/**
+ * `encodeIndexPayload(indexEntries(state))` without the intermediate objects: sizes are
+ * summed first, then every entry is written straight into one buffer (primary keys go from
+ * their key strings — one byte per UTF-16 unit — to bytes without a temporary array).
+ */
+export function encodeIndexBlob(state: EngineState): Uint8Array {
+  type Group = { cid: number; kind: 1 | 2; name: Uint8Array; buckets: { key: Uint8Array; pks: string[] }[] };
+  const groups: Group[] = [];
+  let size = 2 + 4;
+  let count = 0;
+  const collections = state.catalog.list();
+  for (const kind of ['unique', 'non_unique'] as const) {
+    for (const c of collections) {
+      const ixs = state.indexes
+        .of(c.id)
+        .filter((ix) => ix.def.kind === kind)
+        .sort((a, b) => compareStringsUtf8(a.def.name, b.def.name));
+      for (const ix of ixs) {
+        const name = utf8.encode(ix.def.name);
+        const buckets = [...ix.buckets.values()]
+          .sort((a, b) => compareKeyBytes(a.key, b.key))
+          .map((b) => ({ key: b.key, pks: [...b.pks].sort() }));
+        for (const b of buckets) {
+          for (const pk of b.pks) size += 4 + 1 + 1 + 4 + name.length + 4 + b.key.length + 4 + pk.length;
+          count += b.pks.length;
+        }
+        groups.push({ cid: c.id, kind: kind === 'unique' ? 1 : 2, name, buckets });
+      }
+    }
+  }
+  const out = new Uint8Array(size);
+  const dv = new DataView(out.buffer);
+  dv.setUint16(0, 2, true);
+  dv.setUint32(2, count, true);
+  let at = 6;
+  for (const g of groups) {
+    for (const b of g.buckets) {
+      for (const pk of b.pks) {
+        dv.setUint32(at, g.cid, true);
+        out[at + 4] = g.kind;
+        out[at + 5] = 1;
+        dv.setUint32(at + 6, g.name.length, true);
+        out.set(g.name, at + 10);
+        at += 10 + g.name.length;
+        dv.setUint32(at, b.key.length, true);
+        out.set(b.key, at + 4);
+        at += 4 + b.key.length;
+        dv.setUint32(at, pk.length, true);
+        at += 4;
+        for (let i = 0; i < pk.length; i++) out[at + i] = pk.charCodeAt(i);
+        at += pk.length;
+      }
+    }
+  }
+  return out;
+}
+
+const utf8 = new TextEncoder();
+
 /** The three piece lists of a checkpoint of `state`. */
 export function buildCheckpointPieces(state: EngineState): CheckpointPieces {
   const catalog: Uint8Array[] = [];
@@ -130,5 +188,5 @@ export function buildCheckpointPieces(state: EngineState): CheckpointPieces {
     const layout = layoutOf(c);
     for (const r of state.rows.sortedByKey(c.id)) records.push(encodedRow(c, layout, r));
   }
-  return { catalog, records, indexBlob: encodeIndexPayload(indexEntries(state)) };
+  return { catalog, records, indexBlob: encodeIndexBlob(state) };
 }

@@ -64,3 +64,19 @@ describe('checkpointFrame kernel', () => {
     expect(() => frameCheckpoint([], [], new Uint8Array(6), 1n << 64n)).toThrow(expect.objectContaining({ code: 'Usage.OutOfBounds' }));
   });
 });
+
+describe('index blob writer', () => {
+  it('equals encodeIndexPayload(indexEntries(state)) byte for byte', async () => {
+    const { Database } = await import('../../src/engine/database.ts');
+    const { encodeIndexPayload } = await import('../../src/format/index-payload.ts');
+    const { encodeIndexBlob, indexEntries } = await import('../../src/maintenance/checkpoint-image.ts');
+    const { populate } = await import('./helpers.ts');
+    const db = Database.openInMemory();
+    populate(db, 30);
+    db.insert('users', { id: 1000n, email: 'ünïcode-✓@x.io', age: 21n });
+    const fast = encodeIndexBlob(db.state);
+    const slow = encodeIndexPayload(indexEntries(db.state));
+    expect(fast.length).toBeGreaterThan(6);
+    expect(Buffer.from(fast).equals(Buffer.from(slow))).toBe(true);
+  });
+});
