@@ -29,6 +29,11 @@ function usage(msg) {
   console.error(`${msg}\nusage: run.mjs [--quick] [--runs N] [--n N] [--engines a,b] [--workloads a,b] [--json FILE] [--md FILE] [--no-crc] [--docs|--no-docs]`);
   process.exit(2);
 }
+if (args.includes('--help') || args.includes('-h')) {
+  console.log('usage: run.mjs [--quick] [--runs N] [--n N] [--engines a,b] [--workloads a,b] [--json FILE] [--md FILE] [--no-crc] [--docs|--no-docs]');
+  console.log(`engines: ${ENGINES.join(', ')}; workloads: ${WORKLOADS.map((w) => w.id).join(', ')}`);
+  process.exit(0);
+}
 const quick = args.includes('--quick');
 const RUNS = Number(opt('--runs') ?? 5);
 const N = Number(opt('--n') ?? (quick ? 5000 : 100_000));
