@@ -8,6 +8,12 @@ export { Database } from './engine/database.ts';
 export type { OpenOptions, RecoveryInfo, RecoveryMode, IndexEntryView } from './engine/database.ts';
 export { dumpDatabase } from './engine/dump.ts';
 export type { RegisteredCollection, SchemaVersionWriteOptions } from './engine/writer.ts';
+// Maintenance: checkpoint, compaction, snapshots, events (docs/maintenance.md).
+export type { CheckpointResult } from './maintenance/checkpoint.ts';
+export type { CompactResult, MaintenanceOptions } from './maintenance/database-ops.ts';
+export type { RestoreResult } from './maintenance/snapshot.ts';
+export { CHANNEL_NAME as MAINTENANCE_CHANNEL } from './maintenance/events.ts';
+export type { EventListener, MaintenanceEvent, MaintenanceOp } from './maintenance/events.ts';
 // Queries: the typed AST and its builders, SQL results (docs/queries.md).
 export { and, asc, between, desc, eq, gt, gte, inList, isNotNull, isNull, lt, lte, ne, not, or } from './query/ast.ts';
 export type { ComparisonOp, Direction, OrderKey, PathLike, Predicate, Query } from './query/ast.ts';
