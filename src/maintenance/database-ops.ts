@@ -20,7 +20,7 @@ import { exportStore, readWholeFile, restoreSnapshotFile, storeChunks, validateS
 import { analyzeImage } from '../engine/open.ts';
 import { handlesOf, writerOf } from '../engine/shared-handles.ts';
 import type { RestoreResult } from './snapshot.ts';
-import { writeFileAtomically } from './durable-files.ts';
+import { renamedButNotDurable, writeFileAtomically } from './durable-files.ts';
 
 export interface MaintenanceOptions {
   onEvent?: EventListener;
@@ -108,7 +108,15 @@ export function compactInPlaceDb(db: Database, options: MaintenanceOptions = {})
     options.onEvent,
     () => {
       const bytesBefore = db.store.length();
-      const image = compactLiveFile(fs, db.state, db.path);
+      let image: Uint8Array;
+      try {
+        image = compactLiveFile(fs, db.state, db.path);
+      } catch (e) {
+        // The path names the new file but a crash could bring the old one back: writes
+        // through this handle could be lost, so every handle of the file is closed.
+        if (renamedButNotDurable(e)) for (const h of handlesOf<Database>(fs, db.path)) h.close();
+        throw e;
+      }
       // The old descriptor now names the unlinked previous file.
       const next = FileStore.open(fs, db.path, 'readwrite');
       db.adoptStore(next);
@@ -167,7 +175,13 @@ function restoreUnderWriter(fs: FsOps, writer: Database, snapshot: string): Rest
   const image = readWholeFile(fs, snapshot);
   if (image.length === 0) validateSnapshot(image, snapshot);
   const analysis = analyzeImage(image, 'strict');
-  const bytes = writeFileAtomically(fs, writer.path, 'restore', [image]);
+  let bytes: number;
+  try {
+    bytes = writeFileAtomically(fs, writer.path, 'restore', [image]);
+  } catch (e) {
+    if (renamedButNotDurable(e)) for (const h of handlesOf<Database>(fs, writer.path)) h.close();
+    throw e;
+  }
   Object.assign(writer.state, analysis.state);
   writer.formatMinor = analysis.header.minor;
   writer.resetWriter();

@@ -121,8 +121,37 @@ export function replaceFile(fs: FsOps, tmp: string, dest: string, backup: string
     removeQuietly(fs, tmp);
     throw e;
   }
-  fs.syncDir(dirOf(dest));
+  syncRenamed(fs, dirOf(dest));
   removeQuietly(fs, backup);
+}
+
+/**
+ * The directory fsync that makes a completed rename durable, retried once: until it
+ * succeeds, a crash may bring back the old file, and writes made to the new one would be
+ * lost. A second failure is reported with `details.renamed = true`, telling the caller that
+ * the path already names the new file.
+ */
+function syncRenamed(fs: FsOps, dir: string): void {
+  try {
+    fs.syncDir(dir);
+  } catch {
+    try {
+      fs.syncDir(dir);
+    } catch (e) {
+      const cause = e instanceof ModelVaultError ? e : null;
+      throw new ModelVaultError(
+        cause?.code ?? 'Io.Other',
+        `replaced the file but could not make the rename durable (directory fsync of ${dir} failed)`,
+        { ...(cause?.details ?? {}), renamed: true, dir },
+        { cause: e },
+      );
+    }
+  }
+}
+
+/** Whether `e` reports a replacement whose rename happened but is not known to be durable. */
+export function renamedButNotDurable(e: unknown): boolean {
+  return e instanceof ModelVaultError && e.details.renamed === true;
 }
 
 /** Writes a complete new file at `dest` via a temporary sibling and an atomic replace. */

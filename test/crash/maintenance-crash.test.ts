@@ -167,3 +167,35 @@ describe('EIO / ENOSPC at every I/O call', () => {
     );
   });
 });
+
+describe('a rename that cannot be made durable', () => {
+  it('compactInPlace: directory fsync fails twice → typed error, handles closed, either file opens to the state', () => {
+    const fs = createMemFs(fsOptions());
+    const db = openDb(fs);
+    const view = Database.open(PATH, { fs, readOnly: true });
+    fs.failWhen((c) => c.op === 'syncDir', 'EIO', { times: 2 });
+    let error: unknown;
+    try {
+      db.compactInPlace();
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toMatchObject({ kind: 'Io', details: { renamed: true } });
+    expect(db.isClosed).toBe(true);
+    expect(view.isClosed).toBe(true);
+    for (const seed of [1, 2, 3]) expectLiveUnchanged(fs.clone(), `clone ${seed}`);
+    expectLiveUnchanged(fs.crash({ mode: 'random', seed: 5 }), 'after crash');
+  });
+
+  it('one failed directory fsync is retried and the compaction succeeds', () => {
+    const fs = createMemFs(fsOptions());
+    const db = openDb(fs);
+    fs.failWhen((c) => c.op === 'syncDir', 'EIO', { times: 1 });
+    db.compactInPlace();
+    db.insert('users', { id: 999n, email: 'durable@x.io', age: null });
+    db.close();
+    const after = Database.open(PATH, { fs: fs.crash({ mode: 'drop' }) });
+    expect(after.get('users', 999n)).not.toBeNull();
+    after.close();
+  });
+});
