@@ -200,6 +200,9 @@ describe('value conversions at the boundary', () => {
     expect(stored.id).toBeInstanceOf(Uint8Array);
     expect(ev.query({ where: { at: { gte: new Date('2024-01-01') } } })).toHaveLength(1);
     expect(ev.query({ where: { at: { lt: new Date('2024-01-01') } } })).toHaveLength(0);
+    expect(ev.query({ where: { n: { between: [-50, -40] }, id: ID.toUpperCase() } })).toHaveLength(1);
+    expect(ev.count({ n: { in: [1, 2] } })).toBe(0);
+    expect(ev.count({ atMs: 1700000000000 })).toBe(1);
     expect(ev.delete(ID)).toBe(true);
   });
 

@@ -146,4 +146,24 @@ describe('db.migrate', () => {
     const Empty2 = model('empty', { id: t.int64(), must: t.string() }, { primaryKey: 'id' });
     expect(db.migrate(Empty2)).toMatchObject({ action: 'migrate', applied: true, rowsTotal: 0 });
   });
+
+  test('a new unique index without a backfill: checked against the existing rows, then applied', () => {
+    const { db } = seeded();
+    const UniqueTitle = model('tasks', { id: t.int64(), title: t.string(), done: t.bool() }, { primaryKey: 'id', indexes: [{ path: 'title', unique: true }] });
+    expect(caught(() => db.collection(UniqueTitle)).code).toBe('Schema.MigrationRequired');
+    const r = db.migrate(UniqueTitle);
+    expect(r).toMatchObject({ applied: true, change: { kind: 'needs_migration' }, steps: ['rebuild indexes'], rowsChanged: 0, rowsRewritten: 3 });
+    const tasks = db.collection(UniqueTitle);
+    expect(tasks.explain({ where: { title: 'Ship it' } })).toContain('IndexLookup index="title_unique" kind=Unique');
+    expect(tasks.first({ where: { title: 'Ship it' } })!.id).toBe(2n);
+    expect(caught(() => tasks.insert({ id: 9n, title: 'Ship it', done: false })).code).toBe('Schema.UniqueIndexViolation');
+    // Existing duplicates block it, by value.
+    const { db: other } = seeded(createMemFs({ directories: ['/data'] }));
+    other.collection(TaskV1).insert({ id: 4n, title: 'Ship it', done: false });
+    const e = caught(() => other.migrate(UniqueTitle, { dryRun: true }));
+    expect(e.code).toBe('Schema.UniqueIndexViolation');
+    expect(e.message).toContain('title = "Ship it"');
+    other.close();
+    db.close();
+  });
 });
