@@ -4,6 +4,7 @@
 import { describe, expectTypeOf, test } from 'vitest';
 import { Database, model, t } from '../../src/index.ts';
 import type { Infer, InferRow, PrimaryKeyType, ScalarPath, Where } from '../../src/index.ts';
+import type { CollectionDef } from '../../src/schema/types.ts';
 
 const Item = model(
   'items',
@@ -148,5 +149,26 @@ describe('the compiler refuses', () => {
     model('x', { a: t.string() }, { primaryKey: 'a', indexes: ['b'] });
     // @ts-expect-error lists cannot be indexed
     model('x', { a: t.string(), l: t.list(t.string()) }, { primaryKey: 'a', indexes: ['l'] });
+  });
+
+  test('migrations: typed old rows with from, the new model row as the result', () => {
+    const ItemV2 = model('items', { ...Item.shape, weight: t.float64() }, { primaryKey: 'sku' });
+    db.migrate(ItemV2, {
+      from: Item,
+      backfill: (old) => {
+        expectTypeOf(old).toEqualTypeOf<ItemRow>();
+        return { ...old, weight: 1 };
+      },
+      dryRun: true,
+    });
+    // @ts-expect-error the backfill must produce the new required field
+    db.migrate(ItemV2, { from: Item, backfill: (old) => ({ ...old }) });
+    expectTypeOf(db.migrate(ItemV2).rowsChanged).toEqualTypeOf<number>();
+  });
+
+  test('name/id lookups keep their catalog type', () => {
+    expectTypeOf(db.collection('items')).toEqualTypeOf<CollectionDef | undefined>();
+    expectTypeOf(db.collection(1)).toEqualTypeOf<CollectionDef | undefined>();
+    expectTypeOf(db.collection(Item).name).toEqualTypeOf<string>();
   });
 });
