@@ -31,6 +31,17 @@ export interface CompactResult {
   bytesAfter: number;
 }
 
+/**
+ * The state holds an open transaction's writes (the writer applies them in place and undoes
+ * them on rollback) — also for read-only views sharing a writer's state.
+ */
+function assertNoOpenTransaction(db: Database, what: string): void {
+  const writer = db.fs === null ? undefined : writerOf<Database>(db.fs, db.path);
+  if (db.inTransaction || (writer !== undefined && writer.state === db.state && writer.inTransaction)) {
+    throw txnError('NestedTransaction', `${what} is not allowed inside a transaction`);
+  }
+}
+
 function assertWritable(db: Database, what: string): void {
   db.assertOpen();
   if (db.readOnly) throw usageError('ReadOnly', `${what} needs a read-write handle: ${db.path}`, { path: db.path });
@@ -81,6 +92,7 @@ export function checkpointDb(db: Database, options: MaintenanceOptions = {}): Ch
 
 export function compactToDb(db: Database, dest: string, options: MaintenanceOptions = {}): CompactResult {
   db.assertOpen();
+  assertNoOpenTransaction(db, 'compactTo');
   const fs = db.fs ?? defaultFs();
   return traced(
     'compact',
@@ -131,6 +143,7 @@ export function compactInPlaceDb(db: Database, options: MaintenanceOptions = {})
 
 export function exportSnapshotDb(db: Database, dest: string, options: MaintenanceOptions & { fs?: FsOps } = {}): number {
   db.assertOpen();
+  assertNoOpenTransaction(db, 'exportSnapshotTo');
   return traced(
     'export',
     db.path,

@@ -87,3 +87,21 @@ describe('same-process handles on one path', () => {
     writer.close();
   });
 });
+
+describe('maintenance and open transactions', () => {
+  it('compactTo and export refuse while the (shared) state holds uncommitted writes', () => {
+    const { fs, writer } = setup();
+    const view = Database.open(PATH, { fs, readOnly: true });
+    writer.begin();
+    writer.insert('users', { id: 88n, email: 'uncommitted@x.io', age: null });
+    for (const h of [writer, view]) {
+      expect(() => h.compactTo('/db/c.typra')).toThrow(expect.objectContaining({ code: 'Transaction.NestedTransaction' }));
+      expect(() => h.exportSnapshotTo('/db/s.typra')).toThrow(expect.objectContaining({ code: 'Transaction.NestedTransaction' }));
+    }
+    writer.rollback();
+    view.compactTo('/db/c.typra');
+    expect(logicalAt(fs, '/db/c.typra')).toEqual(logical(writer));
+    view.close();
+    writer.close();
+  });
+});
