@@ -77,6 +77,9 @@ export function openCollection<M extends AnyModel>(db: Database, m: M): ModelCol
   if (!isModel(m)) throw usageError('InvalidArgument', 'db.collection() takes a collection name, an id, or a model from model()');
   let def = db.collection(m.name);
   if (def === undefined) {
+    if (db.readOnly) {
+      throw schemaError('UnknownCollectionName', `collection "${m.name}" does not exist in ${db.path}, and a read-only handle cannot create it`, { name: m.name });
+    }
     db.registerCollection(m.name, m.fields, m.primaryKey, m.indexes);
     return new ModelCollection(db, m, db.collection(m.name)!, false);
   }
@@ -85,6 +88,9 @@ export function openCollection<M extends AnyModel>(db: Database, m: M): ModelCol
   if (isSubsetModel(def, m)) return new ModelCollection(db, m, def, true);
   const plan = db.planSchemaVersion(def.id, m.fields, m.indexes);
   if (plan.change.kind !== 'safe') throw migrationNeededError(m, plan, db.rowCount(def.id));
+  // A read-only handle reads through a safely newer model as is (new optional fields read
+  // as null); writing the new version is left to a writer.
+  if (db.readOnly) return new ModelCollection(db, m, def, false);
   db.registerSchemaVersion(def.id, m.fields, m.indexes);
   def = db.collection(def.id)!;
   return new ModelCollection(db, m, def, false);

@@ -257,6 +257,19 @@ describe('db.collection(Model) against the stored catalog', () => {
     db.close();
   });
 
+  test('read-only handles: a safely newer model reads as is; a missing collection is not created', () => {
+    const fs = createMemFs({ directories: ['/data'] });
+    const w = Database.open(P, { fs });
+    w.collection(V1).insert({ id: 1n, title: 'a' });
+    w.close();
+    const r = Database.open(P, { fs, readOnly: true });
+    const notes = r.collection(V2);
+    expect(notes.def.schemaVersion).toBe(1);
+    expect(notes.get(1n)).toEqual({ id: 1n, title: 'a', pinned: null });
+    expect(caught(() => r.collection(model('other', { id: t.int64() }, { primaryKey: 'id' }))).code).toBe('Schema.UnknownCollectionName');
+    r.close();
+  });
+
   test('a needs-migration change is a typed error carrying the plan, and writes nothing', () => {
     const db = Database.openInMemory();
     db.collection(V1).insertMany([{ id: 1n, title: 'a' }, { id: 2n, title: 'b' }]);
