@@ -10,9 +10,9 @@
  * - index blob: one Insert per derived index mapping, unique indexes first, then by
  *   collection id, index name (UTF-8 order), key bytes, pk bytes.
  *
- * Two checkpoints of one state are therefore byte-identical. Encoded records are cached per
- * stored row object (rows are immutable and replaced on write), so a checkpoint re-encodes
- * only the rows that changed since the previous one.
+ * Two checkpoints of one state are therefore byte-identical. Encoded records come from
+ * `engine/encoded-rows.ts` (the write path remembers the payload it committed for each
+ * row), so a checkpoint encodes only rows nobody has encoded at the current version.
  */
 import { schemaError } from '../errors.ts';
 import { encodeCatalogRecord } from '../format/catalog.ts';
@@ -21,24 +21,16 @@ import type { IndexEntry } from '../format/index-payload.ts';
 import { encodeRecord, OP_INSERT } from '../format/record.ts';
 import type { RecordLayout } from '../format/record.ts';
 import { findTopLevelField } from '../schema/field-paths.ts';
-import type { FieldDef } from '../schema/types.ts';
 import type { CollectionState } from '../engine/catalog.ts';
 import type { EngineState } from '../engine/open.ts';
 import type { StoredRow } from '../engine/row-store.ts';
+import { encodedInsertOf, rememberEncoded } from '../engine/encoded-rows.ts';
 
 export interface CheckpointPieces {
   catalog: Uint8Array[];
   records: Uint8Array[];
   indexBlob: Uint8Array;
 }
-
-interface CachedRecord {
-  readonly fields: readonly FieldDef[];
-  readonly schemaVersion: number;
-  readonly bytes: Uint8Array;
-}
-
-const encodedRows = new WeakMap<StoredRow, CachedRecord>();
 
 /** The flattened catalog of §11.2 for one collection. */
 export function flattenedCatalog(c: CollectionState): Uint8Array[] {
@@ -84,10 +76,10 @@ export function layoutOf(c: CollectionState): RecordLayout {
 
 /** The op-1 record of a live row at the collection's current version (cached). */
 export function encodedRow(c: CollectionState, layout: RecordLayout, r: StoredRow): Uint8Array {
-  const hit = encodedRows.get(r);
-  if (hit !== undefined && hit.fields === c.fields && hit.schemaVersion === c.schemaVersion) return hit.bytes;
+  const hit = encodedInsertOf(r, c.fields, c.schemaVersion);
+  if (hit !== undefined) return hit;
   const bytes = encodeRecord(layout, OP_INSERT, c.schemaVersion, r.pk, r.row);
-  encodedRows.set(r, { fields: c.fields, schemaVersion: c.schemaVersion, bytes });
+  rememberEncoded(r, c.fields, c.schemaVersion, bytes);
   return bytes;
 }
 
