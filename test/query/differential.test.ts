@@ -234,10 +234,18 @@ describe('queries: differential against brute force', () => {
     fc.assert(
       fc.property(
         indexArb,
-        fc.array(opArb, { maxLength: 40 }),
+        fc.array(opArb, { minLength: 8, maxLength: 60 }),
         fc.array(
           fc.record({
-            where: fc.option(predArb, { nil: null }),
+            // Bare leaves and two-leaf conjunctions are what index plans serve; weight them up.
+            where: fc.option(
+              fc.oneof(
+                { weight: 2, arbitrary: predArb },
+                { weight: 2, arbitrary: leafPred },
+                { weight: 1, arbitrary: fc.tuple(leafPred, leafPred).map(([x, y]) => ({ and: [x, y] })) },
+              ),
+              { nil: null, freq: 6 },
+            ),
             order: orderArb,
             limit: fc.option(fc.integer({ min: 0, max: 8 }), { nil: null }),
             offset: fc.integer({ min: 0, max: 3 }),
