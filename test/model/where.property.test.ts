@@ -32,7 +32,7 @@ const leafArb: fc.Arbitrary<Leaf> = fc.oneof(
   qtyArb.map((v) => ({ where: { qty: { gte: v } }, test: (r: Row) => r.qty >= v })),
   qtyArb.map((v) => ({ where: { qty: { lt: v } }, test: (r: Row) => r.qty < v })),
   qtyArb.map((v) => ({ where: { qty: { ne: v } }, test: (r: Row) => r.qty !== v })),
-  fc.tuple(qtyArb, qtyArb).map(([a, b]) => ({ where: { qty: { between: [a, b] } }, test: (r: Row) => r.qty >= a && r.qty <= b })),
+  fc.tuple(qtyArb, qtyArb).map(([a, b]): Leaf => ({ where: { qty: { between: [a, b] } }, test: (r: Row) => r.qty >= a && r.qty <= b })),
   fc.constantFrom('a' as const, 'b' as const, 'c' as const).map((v) => ({ where: { status: v }, test: (r: Row) => r.status === v })),
   fc.subarray(['a', 'b', 'c'] as const).map((vs) => ({ where: { status: { in: vs } }, test: (r: Row) => (vs as readonly string[]).includes(r.status) })),
   fc.constant({ where: { note: null }, test: (r: Row) => r.note === null }),
