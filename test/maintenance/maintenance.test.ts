@@ -226,3 +226,18 @@ describe('encoded-row reuse', () => {
     db.close();
   });
 });
+
+describe('checkpoint after reopening from a checkpoint', () => {
+  it('is byte-identical to the previous checkpoint (payloads reused from the loaded one)', () => {
+    const { fs, db } = fresh();
+    const a = db.checkpoint();
+    db.close();
+    const again = openDb(fs);
+    expect(again.recoveryInfo.checkpoint).toBe('loaded');
+    const b = again.checkpoint();
+    const pa = checkpointPayload(fs, a.offset, a.payloadLength).slice(10);
+    const pb = checkpointPayload(fs, b.offset, b.payloadLength).slice(10);
+    expect(Buffer.from(pa).equals(Buffer.from(pb))).toBe(true);
+    again.close();
+  });
+});
