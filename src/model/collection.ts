@@ -13,7 +13,7 @@ import type { Row, Value } from '../schema/values.ts';
 import { explainWriteError, valueAt } from './errors.ts';
 import { isModel } from './model.ts';
 import type { AnyModel, Infer, InferRow, PrimaryKeyType } from './model.ts';
-import { decodeShape, encodeShape } from './types.ts';
+import { decodeShape, encodeShape, expectedOf, fieldAtPath } from './types.ts';
 import type { Shape } from './types.ts';
 import { toEngineQuery, wherePredicate } from './where.ts';
 import type { FindOptions, Where } from './where.ts';
@@ -153,6 +153,7 @@ export class ModelCollection<M extends AnyModel> {
         collection: this.name,
         input,
         uniqueDetail: () => this.uniqueConflict(encoded),
+        expects: (path) => expectedOf(fieldAtPath(this.shape, path)),
       });
     }
   }

@@ -41,7 +41,7 @@ const TS_NAMES: Record<string, string> = {
 };
 
 /** The engine's validation wording, phrased as the end of "field "x" …". */
-export function friendlyReason(message: string): string {
+export function friendlyReason(message: string, expects?: string): string {
   switch (message) {
     case 'missing field':
     case 'missing object field':
@@ -54,7 +54,7 @@ export function friendlyReason(message: string): string {
       return 'is not a member of this object';
   }
   const expected = /^expected (.+)$/.exec(message);
-  if (expected !== null) return `must be ${TS_NAMES[expected[1]!] ?? expected[1]}`;
+  if (expected !== null) return `must be ${expects ?? TS_NAMES[expected[1]!] ?? expected[1]}`;
   return `has an invalid value: ${message}`;
 }
 
@@ -76,6 +76,8 @@ export interface WriteContext {
   readonly input: unknown;
   /** Names the index and value behind a unique violation, when it can be found. */
   readonly uniqueDetail?: () => { index: string; path: readonly string[]; value: unknown } | null;
+  /** What the model says a value at `path` must be ("a Date", "a bigint" …). */
+  readonly expects?: (path: readonly string[]) => string | undefined;
 }
 
 /** Re-tells a write failure; anything that is not a ModelVaultError is returned unchanged. */
@@ -88,7 +90,7 @@ export function explainWriteError(e: unknown, ctx: WriteContext): unknown {
     const path = d.path as string[];
     const value = valueAt(ctx.input, path);
     if (path.length === 0) text = d.message;
-    else text = `field "${path.join('.')}" ${friendlyReason(d.message)} (got ${showValue(value)})`;
+    else text = `field "${path.join('.')}" ${friendlyReason(d.message, ctx.expects?.(path))} (got ${showValue(value)})`;
     extra = { value };
   } else if (e.code === 'Schema.RowMissingPrimary') {
     text = `the primary key "${String(d.name)}" is missing`;

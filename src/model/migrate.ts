@@ -22,7 +22,7 @@ import { isModel } from './model.ts';
 import type { AnyModel, Infer, InferRow } from './model.ts';
 import { isSubsetModel, migrationNeededError, sameSchema, stepText } from './collection.ts';
 import { explainWriteError, showValue } from './errors.ts';
-import { decodeShape, encodeShape } from './types.ts';
+import { decodeShape, encodeShape, expectedOf, fieldAtPath } from './types.ts';
 import type { Shape } from './types.ts';
 
 export interface MigrateOptions<M extends AnyModel, F extends AnyModel | undefined = undefined> {
@@ -210,7 +210,12 @@ function planMigration<M extends AnyModel>(db: Database, m: M, options: MigrateO
     try {
       stored = validateRow(target, input as Row);
     } catch (e) {
-      throw explainWriteError(e, { action: `cannot migrate "${m.name}" row ${pkName} = ${showValue(old[pkName])}`, collection: m.name, input: produced });
+      throw explainWriteError(e, {
+        action: `cannot migrate "${m.name}" row ${pkName} = ${showValue(old[pkName])}`,
+        collection: m.name,
+        input: produced,
+        expects: (path) => (isModel(m) ? expectedOf(fieldAtPath(m.shape as Shape, path)) : undefined),
+      });
     }
     if (db.pkKeyOf(db.lookup(def.id)!, stored[pkName]) !== db.pkKeyOf(db.lookup(def.id)!, old[pkName])) {
       throw usageError('PrimaryKeyChange', `cannot migrate "${m.name}": the backfill changed the primary key of row ${pkName} = ${showValue(old[pkName])} to ${showValue(stored[pkName])}`, {

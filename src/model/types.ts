@@ -59,6 +59,8 @@ export class ScalarField<Out> extends FieldType<Out, 'scalar'> {
     readonly constraints: readonly Constraint[],
     private readonly toEngine: (v: unknown) => unknown,
     private readonly fromEngine: (v: Value, where: DecodeContext) => Out,
+    /** What a value must be, in TypeScript terms ("a bigint", "a Date" …), for error messages. */
+    readonly expects: string,
   ) {
     super();
   }
@@ -226,6 +228,29 @@ export function decodeShape(shape: Shape, value: Value, where: DecodeContext): {
   return out;
 }
 
+/** The field a value path (object members, list indexes) lands on; undefined when it leaves the shape. */
+export function fieldAtPath(shape: Shape, path: readonly string[]): AnyField | undefined {
+  let f: AnyField | undefined;
+  for (let i = 0; i < path.length; i++) {
+    const seg = path[i]!;
+    if (i === 0) f = Object.hasOwn(shape, seg) ? shape[seg] : undefined;
+    else {
+      const inner: AnyField | undefined = f instanceof OptionalField ? (f.inner as AnyField) : f;
+      if (inner instanceof ListField) f = /^[0-9]+$/.test(seg) ? (inner.element as AnyField) : undefined;
+      else if (inner instanceof ObjectField) f = Object.hasOwn(inner.shape, seg) ? (inner.shape as Shape)[seg] : undefined;
+      else f = undefined;
+    }
+    if (f === undefined) return undefined;
+  }
+  return f;
+}
+
+/** What a value of `f` must be, in TypeScript terms, when the engine says "expected <type>". */
+export function expectedOf(f: AnyField | undefined): string | undefined {
+  const inner = f instanceof OptionalField ? (f.inner as AnyField) : f;
+  return inner instanceof ScalarField ? inner.expects : undefined;
+}
+
 // ---- the builder ----------------------------------------------------------------------
 
 type IntMode = 'bigint' | 'number';
@@ -322,7 +347,7 @@ function int64<const O extends Int64Options>(options?: O): ScalarField<IntOut<O>
   const max = intBound('max', options?.max, false);
   if (min !== undefined) c.push({ kind: 'min_i64', value: min });
   if (max !== undefined) c.push({ kind: 'max_i64', value: max });
-  return new ScalarField('int64', c, identity, intDecoder(options?.mode) as never);
+  return new ScalarField('int64', c, identity, intDecoder(options?.mode) as never, options?.mode === 'number' ? 'a safe integer (number)' : 'a bigint');
 }
 
 function uint64<const O extends Int64Options>(options?: O): ScalarField<IntOut<O>> {
@@ -331,7 +356,7 @@ function uint64<const O extends Int64Options>(options?: O): ScalarField<IntOut<O
   const max = intBound('max', options?.max, true);
   if (min !== undefined) c.push({ kind: 'min_u64', value: min });
   if (max !== undefined) c.push({ kind: 'max_u64', value: max });
-  return new ScalarField('uint64', c, identity, intDecoder(options?.mode) as never);
+  return new ScalarField('uint64', c, identity, intDecoder(options?.mode) as never, options?.mode === 'number' ? 'a non-negative safe integer (number)' : 'a non-negative bigint');
 }
 
 function float64(options?: Float64Options): ScalarField<number> {
@@ -342,7 +367,7 @@ function float64(options?: Float64Options): ScalarField<number> {
     if (typeof v !== 'number') throw invalidModel(`${key} must be a number`);
     c.push({ kind, value: v });
   }
-  return new ScalarField('float64', c, identity, (v) => v as number);
+  return new ScalarField('float64', c, identity, (v) => v as number, 'a number');
 }
 
 function string(options?: StringOptions): ScalarField<string> {
@@ -355,20 +380,20 @@ function string(options?: StringOptions): ScalarField<string> {
   if (options?.email === true) c.push({ kind: 'email' });
   if (options?.url === true) c.push({ kind: 'url' });
   c.push(...nonEmpty(options));
-  return new ScalarField('string', c, identity, (v) => v as string);
+  return new ScalarField('string', c, identity, (v) => v as string, 'a string');
 }
 
 function bytes(options?: LengthOptions): ScalarField<Uint8Array> {
-  return new ScalarField('bytes', [...lengthConstraints(options), ...nonEmpty(options)], identity, copyBytes);
+  return new ScalarField('bytes', [...lengthConstraints(options), ...nonEmpty(options)], identity, copyBytes, 'a Uint8Array');
 }
 
 function bool(): ScalarField<boolean> {
-  return new ScalarField('bool', [], identity, (v) => v as boolean);
+  return new ScalarField('bool', [], identity, (v) => v as boolean, 'a boolean');
 }
 
 function uuid<const O extends UuidOptions>(options?: O): ScalarField<UuidOut<O>> {
   const decode = options?.mode === 'bytes' ? copyBytes : (v: Value) => (v instanceof Uint8Array ? formatUuid(v) : v);
-  return new ScalarField('uuid', [], identity, decode as never);
+  return new ScalarField('uuid', [], identity, decode as never, options?.mode === 'bytes' ? 'a uuid (16-byte Uint8Array)' : 'a uuid string');
 }
 
 function timestamp<const O extends TimestampOptions>(options?: O): ScalarField<TimestampOut<O>> {
@@ -386,9 +411,9 @@ function timestamp<const O extends TimestampOptions>(options?: O): ScalarField<T
       if (v > 8_640_000_000_000_000n || v < -8_640_000_000_000_000n) throw unsafeInteger(where, v);
       return new Date(Number(v));
     };
-    return new ScalarField('timestamp', [], encode, decode as never);
+    return new ScalarField('timestamp', [], encode, decode as never, 'a Date');
   }
-  return new ScalarField('timestamp', [], identity, intDecoder(mode === 'number' ? 'number' : 'bigint') as never);
+  return new ScalarField('timestamp', [], identity, intDecoder(mode === 'number' ? 'number' : 'bigint') as never, mode === 'number' ? 'a safe integer (number)' : 'a bigint');
 }
 
 function enumOf<const V extends readonly string[]>(values: V, options?: StringOptions): EnumField<V[number]> {

@@ -156,6 +156,7 @@ describe('error messages name the collection, the field path and the value', () 
     [() => products.insert({ ...row('B'), price: null as never }), 'Validation.Invalid', 'field "price" is required and cannot be null (got null)'],
     [() => products.insert({ ...row('B'), colour: 'red' } as never), 'Validation.Invalid', 'field "colour" is not a field of this collection (got "red")'],
     [() => products.insert(row('B', { dims: { w: 'wide' as never } })), 'Validation.Invalid', 'field "dims.w" must be a number (got "wide")'],
+    [() => products.insert(row('B', { qty: 1.5 as never })), 'Validation.Invalid', 'field "qty" must be a bigint (got 1.5)'],
     [() => products.insert(row('B', { name: 'name-A' })), 'Schema.UniqueIndexViolation', 'cannot insert into "products": another row already has name = "name-A" (unique index "name_unique")'],
     [() => products.insert({ name: 'x' } as never), 'Schema.RowMissingPrimary', 'the primary key "sku" is missing'],
   ] as const)('%#', (f, code, text) => {
@@ -214,7 +215,12 @@ describe('value conversions at the boundary', () => {
     expect(e.code).toBe('Usage.UnsafeInteger');
     expect(e.message).toContain('collection "events", field "n"');
     expect(e.message).toContain(String(2n ** 60n));
-    expect(caught(() => ev.insert({ id: ID, raw: new Uint8Array(16), at: new Date(0), atMs: 0, n: 2 ** 60, u: 0n, blob: new Uint8Array() })).code).toBe('Validation.Invalid');
+    const unsafe = caught(() => ev.insert({ id: ID, raw: new Uint8Array(16), at: new Date(0), atMs: 0, n: 2 ** 60, u: 0n, blob: new Uint8Array() }));
+    expect(unsafe.code).toBe('Validation.Invalid');
+    expect(unsafe.message).toContain('field "n" must be a safe integer (number) (got 1152921504606847000)');
+    expect(caught(() => ev.insert({ id: ID, raw: new Uint8Array(16), at: 'yesterday' as never, atMs: 0, n: 0, u: 0n, blob: new Uint8Array() })).message).toContain(
+      'field "at" must be a Date (got "yesterday")',
+    );
     expect(caught(() => ev.insert({ id: ID, raw: new Uint8Array(16), at: new Date(NaN), atMs: 0, n: 0, u: 0n, blob: new Uint8Array() })).code).toBe('Usage.InvalidDate');
   });
 });
