@@ -37,12 +37,13 @@ describe('ordered index view', () => {
           expect(names(rangeBuckets(ix, low, high))).toEqual(names(want));
           expect(names(rangeBuckets(ix, low, high))).toEqual(names(want));
           const view = orderedView(ix)!;
-          for (let i = 1; i < view.buckets.length; i++) {
-            const c = cmp(view.buckets[i - 1]!.value, view.buckets[i]!.value);
+          for (let i = 1; i < view.values.length; i++) {
+            const c = cmp(view.values[i - 1]!, view.values[i]!);
             // Strictly increasing, except −0 before +0 (equal under IEEE).
-            expect(c < 0 || (c === 0 && Object.is(view.buckets[i - 1]!.value, -0))).toBe(true);
+            expect(c < 0 || (c === 0 && Object.is(view.values[i - 1]!, -0))).toBe(true);
           }
-          expect(view.buckets.length).toBe([...ix.buckets.values()].filter((b) => !(typeof b.value === 'number' && Number.isNaN(b.value))).length);
+          for (let i = 0; i < view.values.length; i++) expect(Object.is(view.bucketAt(i)!.value, view.values[i]) || cmp(view.bucketAt(i)!.value, view.values[i]!) === 0).toBe(true);
+          expect(view.values.length).toBe([...ix.buckets.values()].filter((b) => !(typeof b.value === 'number' && Number.isNaN(b.value))).length);
         }),
         { numRuns: 150 },
       );
