@@ -47,11 +47,13 @@ export function frameCheckpoint(
   let payloadLength = ENVELOPE_FIXED - 4;
   // Addresses of pieces already in wasm memory, taken now: growing memory below detaches
   // their views but keeps their bytes where they are.
-  const inPlace = new Map<Uint8Array, number>();
+  // (Only built when such pieces exist: the common case copies every piece.)
+  let inPlace: Map<Uint8Array, number> | null = null;
+  const wasmBuffer = h.u8.buffer;
   const count = (p: Uint8Array) => {
     if (p.length > U32_MAX) tooLarge('pieceLength', p.length);
     payloadLength += 4 + p.length;
-    if (p.buffer === h.u8.buffer) inPlace.set(p, p.byteOffset);
+    if (p.buffer === wasmBuffer) (inPlace ??= new Map()).set(p, p.byteOffset);
     else inputBytes += p.length;
   };
   for (const p of catalog) count(p);
@@ -70,7 +72,7 @@ export function frameCheckpoint(
     let desc = h.arenaBase + descAt;
     let input = h.arenaBase + inputAt;
     const put = (p: Uint8Array) => {
-      let addr = inPlace.get(p);
+      let addr = inPlace === null ? undefined : inPlace.get(p);
       if (addr === undefined) {
         u8.set(p, input);
         addr = input;
