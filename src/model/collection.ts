@@ -10,7 +10,7 @@ import { pathsEqual } from '../schema/field-paths.ts';
 import type { MigrationPlan, MigrationStep } from '../schema/evolution.ts';
 import type { CollectionDef } from '../schema/types.ts';
 import type { Row, Value } from '../schema/values.ts';
-import { explainWriteError, valueAt } from './errors.ts';
+import { explainKeyError, explainQueryError, explainWriteError, valueAt } from './errors.ts';
 import { isModel } from './model.ts';
 import type { AnyModel, Infer, InferRow, PrimaryKeyType } from './model.ts';
 import { decodeShape, encodeShape, expectedOf, fieldAtPath } from './types.ts';
@@ -200,13 +200,32 @@ export class ModelCollection<M extends AnyModel> {
 
   /** The row with this primary key, or null. */
   get(pk: PrimaryKeyType<M>): InferRow<M> | null {
-    const row = this.db.get(this.def.id, this.encodePk(pk));
+    const row = this.byKey('cannot get from', pk, (key) => this.db.get(this.def.id, key));
     return row === null ? null : this.decode(row);
+  }
+
+  /** Runs `f` with the encoded key, re-telling a key of the wrong kind. */
+  private byKey<T>(action: string, pk: unknown, f: (key: unknown) => T): T {
+    try {
+      return f(this.encodePk(pk));
+    } catch (e) {
+      const pkName = this.model.primaryKey;
+      throw explainKeyError(e, `${action} "${this.name}"`, this.name, pkName, pk, expectedOf(this.shape[pkName]));
+    }
+  }
+
+  /** Runs a query, naming the collection in query errors. */
+  private run<T>(f: () => T): T {
+    try {
+      return f();
+    } catch (e) {
+      throw explainQueryError(e, this.name);
+    }
   }
 
   /** Deletes by primary key; returns whether a row was there. */
   delete(pk: PrimaryKeyType<M>): boolean {
-    return this.db.delete(this.def.id, this.encodePk(pk));
+    return this.byKey('cannot delete from', pk, (key) => this.db.delete(this.def.id, key));
   }
 
   /**
@@ -216,7 +235,7 @@ export class ModelCollection<M extends AnyModel> {
   update(pk: PrimaryKeyType<M>, patch: Partial<Infer<M>>): InferRow<M> {
     this.refuseSubsetWrite('update');
     const key = this.encodePk(pk);
-    const stored = this.db.get(this.def.id, key);
+    const stored = this.byKey('cannot update', pk, (k) => this.db.get(this.def.id, k));
     if (stored === null) {
       throw usageError('RowNotFound', `cannot update "${this.name}": no row with ${this.model.primaryKey} = ${String(pk)}`, {
         collection: this.name,
@@ -236,7 +255,7 @@ export class ModelCollection<M extends AnyModel> {
 
   /** Matching rows (filter, then order, then offset/limit). */
   query(options?: FindOptions<M['shape']>): InferRow<M>[] {
-    return this.db.query(this.def.id, toEngineQuery(this.name, this.shape, options as FindOptions<Shape>)).map((r) => this.decode(r));
+    return this.run(() => this.db.query(this.def.id, toEngineQuery(this.name, this.shape, options as FindOptions<Shape>))).map((r) => this.decode(r));
   }
 
   /** Every row, in primary-key order. */
@@ -251,16 +270,17 @@ export class ModelCollection<M extends AnyModel> {
 
   /** Lazy results; rows are converted as they are pulled. */
   *iter(options?: FindOptions<M['shape']>): IterableIterator<InferRow<M>> {
-    for (const r of this.db.queryIter(this.def.id, toEngineQuery(this.name, this.shape, options as FindOptions<Shape>))) yield this.decode(r);
+    const rows = this.run(() => this.db.queryIter(this.def.id, toEngineQuery(this.name, this.shape, options as FindOptions<Shape>)));
+    for (const r of rows) yield this.decode(r);
   }
 
   /** How many rows match (all rows without `where`). */
   count(where?: Where<M['shape']>): number {
-    return this.db.count(this.def.id, where === undefined ? {} : { where: wherePredicate(this.name, this.shape, where) });
+    return this.run(() => this.db.count(this.def.id, where === undefined ? {} : { where: wherePredicate(this.name, this.shape, where) }));
   }
 
   /** The plan the engine would run (IndexLookup / CollectionScan …). */
   explain(options?: FindOptions<M['shape']>): string {
-    return this.db.explain(this.def.id, toEngineQuery(this.name, this.shape, options as FindOptions<Shape>));
+    return this.run(() => this.db.explain(this.def.id, toEngineQuery(this.name, this.shape, options as FindOptions<Shape>)));
   }
 }

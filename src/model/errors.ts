@@ -108,3 +108,20 @@ export function explainWriteError(e: unknown, ctx: WriteContext): unknown {
   if (text === null) return e;
   return new ModelVaultError(e.code, `${ctx.action}: ${text}`, { ...d, collection: ctx.collection, ...extra }, { cause: e });
 }
+
+/** Query failures gain the collection they concern (`query on "users": …`). */
+export function explainQueryError(e: unknown, collection: string): unknown {
+  if (!(e instanceof ModelVaultError) || e.kind !== 'Query') return e;
+  return new ModelVaultError(e.code, `query on "${collection}": ${e.message}`, { ...e.details, collection }, { cause: e });
+}
+
+/** A primary-key argument of the wrong kind (get/delete/update), said in the model's terms. */
+export function explainKeyError(e: unknown, action: string, collection: string, pkName: string, pk: unknown, expects: string | undefined): unknown {
+  if (!(e instanceof ModelVaultError) || e.code !== 'Format.RecordPayloadTypeMismatch') return e;
+  return new ModelVaultError(
+    e.code,
+    `${action}: the primary key "${pkName}" must be ${expects ?? 'of its declared type'} (got ${showValue(pk)})`,
+    { ...e.details, collection, value: pk },
+    { cause: e },
+  );
+}

@@ -167,6 +167,18 @@ describe('error messages name the collection, the field path and the value', () 
     expect(e.cause).toBeInstanceOf(ModelVaultError);
   });
 
+  test('queries and key lookups name the collection, the field and the value', () => {
+    const q = caught(() => products.query({ where: { qty: 'many' as never } }));
+    expect(q.code).toBe('Query.TypeMismatch');
+    expect(q.message).toBe('query on "products": cannot compare field "qty" of type int64 with a string value');
+    expect(q.details.collection).toBe('products');
+    const k = caught(() => products.get(5 as never));
+    expect(k.code).toBe('Format.RecordPayloadTypeMismatch');
+    expect(k.message).toBe('cannot get from "products": the primary key "sku" must be a string (got 5)');
+    expect(caught(() => products.delete(5 as never)).message).toContain('cannot delete from "products"');
+    expect(caught(() => products.count({ sku: { lt: 1n as never } })).message).toContain('query on "products"');
+  });
+
   test('nothing was written by the refused inserts', () => {
     expect(products.count()).toBe(1);
   });
