@@ -16,7 +16,7 @@ import { decodeCheckpoint } from '../format/checkpoint.ts';
 import { canonicalKey } from '../format/canonical-key.ts';
 import { SEGMENT_START, SegmentType } from '../format/constants.ts';
 import { validateIndexPayload } from '../format/index-payload.ts';
-import { decodeRecord, OP_DELETE, OP_INSERT, recordVersionFor, truncatedRecord } from '../format/record.ts';
+import { decodeRecord, OP_DELETE, truncatedRecord } from '../format/record.ts';
 import type { RecordLayout } from '../format/record.ts';
 import type { ScannedSegment } from '../format/segment.ts';
 import type { Superblock } from '../format/superblock.ts';
@@ -25,7 +25,6 @@ import type { ScalarType } from '../schema/types.ts';
 import { crc32c } from '../wasm/crc32c.ts';
 import { Catalog, primaryNotFound } from './catalog.ts';
 import type { CollectionState } from './catalog.ts';
-import { rememberEncoded } from './encoded-rows.ts';
 import { payloadOf } from './recovery.ts';
 import type { LoadState } from './replay.ts';
 import { keyString, recordRoute, RowStore } from './row-store.ts';
@@ -102,10 +101,7 @@ function buildState(catalogPayloads: Uint8Array[], records: Uint8Array[], indexB
   for (const p of catalogPayloads) catalog.apply(decodeCatalogRecord(p));
   const rows = new RowStore();
   // Per-collection checks and layouts, computed once rather than per record.
-  const layouts = new Map<
-    number,
-    { c: CollectionState; layout: RecordLayout; pkType: ScalarType; multi: boolean; recordVersion: number }
-  >();
+  const layouts = new Map<number, { c: CollectionState; layout: RecordLayout; pkType: ScalarType; multi: boolean }>();
   for (const payload of records) {
     if (payload.length < 6) throw truncatedRecord();
     const head = recordRoute(payload);
@@ -121,13 +117,7 @@ function buildState(catalogPayloads: Uint8Array[], records: Uint8Array[], indexB
       const pkField = findTopLevelField(c.fields, c.primaryField);
       if (pkField === undefined) throw primaryNotFound(c.primaryField);
       const layout = { collectionId: c.id, primaryField: c.primaryField, pkType: pkField.type, fields: c.fields };
-      entry = {
-        c,
-        layout,
-        pkType: pkField.type as ScalarType,
-        multi: hasMultiSegmentFields(c.fields),
-        recordVersion: recordVersionFor(c.fields),
-      };
+      entry = { c, layout, pkType: pkField.type as ScalarType, multi: hasMultiSegmentFields(c.fields) };
       layouts.set(head.collectionId, entry);
     }
     const { c, layout, pkType } = entry;
@@ -141,13 +131,9 @@ function buildState(catalogPayloads: Uint8Array[], records: Uint8Array[], indexB
     // A delete inside a checkpoint (never written by any engine) stores nothing.
     if (rec.op === OP_DELETE) continue;
     const pkKey = canonicalKey(pkType, rec.pk);
-    const stored = { pk: rec.pk, pkKey, row: rec.row!, version: c.schemaVersion };
-    rows.put(c.id, keyString(pkKey), stored);
-    // The payload is what a writer would emit for this row now (same layout version, current
-    // schema version, op 1), so the next checkpoint copies it instead of re-encoding.
-    if (rec.op === OP_INSERT && rec.schemaVersion === c.schemaVersion && head.version === entry.recordVersion) {
-      rememberEncoded(stored, c.fields, c.schemaVersion, payload);
-    }
+    // The payload goes with the row: the next checkpoint copies it when it is still what a
+    // writer would emit (encoded-rows.ts checks version, collection and schema version).
+    rows.put(c.id, keyString(pkKey), { pk: rec.pk, pkKey, row: rec.row!, version: c.schemaVersion, encoded: payload });
   }
   validateIndexPayload(indexBlob);
   return { catalog, rows };

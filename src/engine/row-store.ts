@@ -33,6 +33,11 @@ export interface StoredRow {
   readonly row: Row;
   /** Schema version whose top-level field set `row` carries (reshaped to the current one after load). */
   readonly version: number;
+  /**
+   * The record payload this row was committed or loaded as, when known (checkpoints copy it
+   * instead of encoding the row; see engine/encoded-rows.ts for when it is reusable).
+   */
+  readonly encoded?: Uint8Array | undefined;
 }
 
 export class RowStore {

@@ -13,7 +13,6 @@ import { decodeCatalogRecord, encodeCatalogRecord } from '../format/catalog.ts';
 import { SEGMENT_START, SegmentType } from '../format/constants.ts';
 import { encodeIndexPayload } from '../format/index-payload.ts';
 import { OP_DELETE, OP_INSERT, OP_REPLACE, encodeRecord } from '../format/record.ts';
-import { rememberEncoded } from './encoded-rows.ts';
 import type { RecordLayout } from '../format/record.ts';
 import { scanStrict } from '../format/segment.ts';
 import { planSchemaVersion as planSchemaChange } from '../schema/evolution.ts';
@@ -162,10 +161,8 @@ export class Writer {
       const record = encodeRecord(layoutOf(c, pkType), old === undefined ? OP_INSERT : OP_REPLACE, c.schemaVersion, pk, row);
       if (indexPayload !== null) scope.body.push({ type: SegmentType.Index, payload: indexPayload });
       scope.body.push({ type: SegmentType.Record, payload: record });
-      const stored = { pk, pkKey, row, version: c.schemaVersion };
-      scope.putRow(c.id, key, stored);
       // Checkpoints copy this payload instead of encoding the row again.
-      rememberEncoded(stored, c.fields, c.schemaVersion, record);
+      scope.putRow(c.id, key, { pk, pkKey, row, version: c.schemaVersion, encoded: record });
     });
   }
 

@@ -76,7 +76,7 @@ export function layoutOf(c: CollectionState): RecordLayout {
 
 /** The op-1 record of a live row at the collection's current version (cached). */
 export function encodedRow(c: CollectionState, layout: RecordLayout, r: StoredRow): Uint8Array {
-  const hit = encodedInsertOf(r, c.fields, c.schemaVersion);
+  const hit = encodedInsertOf(r, c.id, c.fields, c.schemaVersion);
   if (hit !== undefined) return hit;
   const bytes = encodeRecord(layout, OP_INSERT, c.schemaVersion, r.pk, r.row);
   rememberEncoded(r, c.fields, c.schemaVersion, bytes);
