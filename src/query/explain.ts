@@ -140,6 +140,10 @@ export function explainPrepared(pq: PreparedQuery): string {
     });
     lines.push(`  OrderBy ${keys.join(', ')}`);
   }
-  if (pq.select !== null) lines.push(`  Project [${pq.select.map(fieldPath).join(', ')}]`);
+  if (pq.select !== null) lines.push(projectLine(pq.select));
   return lines.map((l) => `${l}\n`).join('');
+}
+
+export function projectLine(paths: readonly (readonly string[])[]): string {
+  return `  Project [${paths.map(fieldPath).join(', ')}]`;
 }

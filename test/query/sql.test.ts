@@ -143,6 +143,9 @@ describe('db.sql', () => {
     const star = db.sql('SELECT * FROM people WHERE id = -5 OR id = 6');
     expect(star.columns).toEqual(['id', 'team', 'score', 'age', 'profile', 'tags']);
     expect(star.rows).toEqual([db.get('people', 6n)]);
+    expect(db.explainSql('SELECT id, profile.tz FROM people WHERE team = ? LIMIT 1', ['red'])).toBe(
+      'Plan:\n  IndexLookup index="by_team" kind=NonUnique\n  Limit 1\n  Project [FieldPath(["id"]), FieldPath(["profile", "tz"])]\n',
+    );
   });
 
   it('aggregates with GROUP BY, HAVING, ORDER BY on aggregates and aliases', () => {

@@ -24,7 +24,7 @@ import type { OrderKey, Predicate, Query } from '../ast.ts';
 import { bindPredicate } from '../bound.ts';
 import type { PreparedQuery, QueryContext } from '../executor.ts';
 import { prepareQuery, runQuery } from '../executor.ts';
-import { explainPrepared } from '../explain.ts';
+import { explainPrepared, projectLine } from '../explain.ts';
 import { queryError, resolveTarget } from '../fields.ts';
 import { bindOrder, sortRows } from '../order.ts';
 import { comparatorFor, compilePredicate, scalarAt, valueAt } from '../predicate.ts';
@@ -191,7 +191,8 @@ function compilePlain(
       }),
     };
   };
-  return { stmt, prepared, run, explain: () => explainPrepared(prepared) };
+  const explain = () => explainPrepared(prepared) + (paths === null ? '' : `${projectLine(paths)}\n`);
+  return { stmt, prepared, run, explain };
 }
 
 interface AggSpec {
