@@ -1,5 +1,5 @@
 /**
- * Runs a prepared query: access path → check every candidate against the rest of the
+ * Runs a prepared query: access path → check every candidate against the whole
  * predicate → order → offset → limit → projection. The reference applies `limit` to index candidates
  * before filtering and sorting (§13 item 6); here `limit` always counts result rows.
  *
@@ -37,8 +37,13 @@ export interface QueryContext {
 export interface PreparedQuery {
   readonly ctx: QueryContext;
   readonly where: BoundPredicate | null;
-  /** The per-candidate check: `where` minus what the access path guarantees (planner.ts). */
+  /**
+   * The per-candidate check: the whole of `where`, the conditions the index lookup satisfied
+   * included (planner.ts explains why and what it costs); null without `where`.
+   */
   readonly test: RowTest | null;
+  /** The access path implies every other condition: candidates can be sorted and fetched up to `limit`. */
+  readonly indexOnly: boolean;
   readonly order: readonly BoundOrderKey[];
   readonly limit: number | null;
   readonly offset: number;
@@ -79,11 +84,11 @@ export function prepareQuery(ctx: QueryContext, q: Query = {}): PreparedQuery {
   }
   const id = ctx.collection.id;
   const chosen = plan(where, ctx.indexes, id, ctx.rows.count(id));
-  const recheck = recheckOf(where, chosen.access);
   return {
     ctx,
     where,
-    test: recheck === null ? null : compilePredicate(recheck),
+    test: where === null ? null : compilePredicate(where),
+    indexOnly: chosen.access.kind !== 'scan' && recheckOf(where, chosen.access) === null,
     order,
     limit: count(q.limit, 'limit'),
     offset: count(q.offset, 'offset') ?? 0,
@@ -162,15 +167,17 @@ function matchesByPk(pq: PreparedQuery): { keys: string[]; rows: Map<string, Row
 
 export function runQuery(pq: PreparedQuery): Row[] {
   if (pq.limit === 0) return [];
-  if (pq.order.length === 0 && pq.test === null && pq.plan.access.kind !== 'scan') {
-    // Index candidates with nothing left to check: sort the keys, fetch until `limit`.
+  if (pq.order.length === 0 && pq.indexOnly) {
+    // Index candidates that (by the index) need no other condition: sort the keys, then fetch
+    // and re-check until `limit` — the re-check touches only the rows that are returned.
     const table = pq.ctx.rows.table(pq.ctx.collection.id);
+    const test = pq.test!;
     const out: Row[] = [];
     let skip = pq.offset;
     const max = pq.limit ?? Infinity;
     for (const pk of candidates(pq, true)!) {
       const sr = table.get(pk);
-      if (sr === undefined) continue;
+      if (sr === undefined || !test(sr.row)) continue;
       if (skip > 0) {
         skip--;
         continue;
