@@ -27,6 +27,8 @@ import { Catalog, primaryNotFound } from './catalog.ts';
 import type { CollectionState } from './catalog.ts';
 import { payloadOf } from './recovery.ts';
 import type { LoadState } from './replay.ts';
+import { lazyPlan, lazyRowOf } from './lazy-rows.ts';
+import type { LazyPlan } from './lazy-rows.ts';
 import { keyString, recordRoute, RowStore } from './row-store.ts';
 
 export type CheckpointOutcome =
@@ -101,7 +103,10 @@ function buildState(catalogPayloads: Uint8Array[], records: Uint8Array[], indexB
   for (const p of catalogPayloads) catalog.apply(decodeCatalogRecord(p));
   const rows = new RowStore();
   // Per-collection checks and layouts, computed once rather than per record.
-  const layouts = new Map<number, { c: CollectionState; layout: RecordLayout; pkType: ScalarType; multi: boolean }>();
+  const layouts = new Map<
+    number,
+    { c: CollectionState; layout: RecordLayout; pkType: ScalarType; multi: boolean; plan: LazyPlan }
+  >();
   for (const payload of records) {
     if (payload.length < 6) throw truncatedRecord();
     const head = recordRoute(payload);
@@ -117,7 +122,7 @@ function buildState(catalogPayloads: Uint8Array[], records: Uint8Array[], indexB
       const pkField = findTopLevelField(c.fields, c.primaryField);
       if (pkField === undefined) throw primaryNotFound(c.primaryField);
       const layout = { collectionId: c.id, primaryField: c.primaryField, pkType: pkField.type, fields: c.fields };
-      entry = { c, layout, pkType: pkField.type as ScalarType, multi: hasMultiSegmentFields(c.fields) };
+      entry = { c, layout, pkType: pkField.type as ScalarType, multi: hasMultiSegmentFields(c.fields), plan: lazyPlan(layout) };
       layouts.set(head.collectionId, entry);
     }
     const { c, layout, pkType } = entry;
@@ -125,6 +130,13 @@ function buildState(catalogPayloads: Uint8Array[], records: Uint8Array[], indexB
       throw new Unusable(
         `checkpoint stores collection ${JSON.stringify(c.name)} as record payload v${head.version}, which cannot hold its multi-segment fields`,
       );
+    }
+    // Kept encoded when a walk proves it decodes (lazy-rows.ts); the next checkpoint copies
+    // the payload when it is still what a writer would emit (encoded-rows.ts).
+    const lazy = lazyRowOf(payload, entry.plan, c.schemaVersion);
+    if (lazy !== null) {
+      rows.put(c.id, lazy.key, lazy);
+      continue;
     }
     // Like the reference: current fields, no schema-version check.
     const rec = decodeRecord(payload, layout);

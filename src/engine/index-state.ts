@@ -14,6 +14,7 @@
  */
 import { canonicalKey } from '../format/canonical-key.ts';
 import { keyString } from './row-store.ts';
+import { LazyRow, valueOfKeyString } from './lazy-rows.ts';
 import { resolvePath } from '../schema/field-paths.ts';
 import type { FieldDef, IndexDef, ScalarType, Type } from '../schema/types.ts';
 import { isEnum, isObject, isOptional } from '../schema/types.ts';
@@ -129,6 +130,20 @@ export class DerivedIndex {
     if (this.def.kind === 'unique' && b.pks.size === 2) this.conflicts++;
   }
 
+  /** `add` for a row still encoded, given the bucket key string its walk produced. */
+  addKeyString(ks: string, pkKey: string): void {
+    let b = this.buckets.get(ks);
+    if (b === undefined) {
+      const value = valueOfKeyString(this.keyType!, ks);
+      b = { key: canonicalKey(this.keyType!, value), value, pks: new Set() };
+      this.buckets.set(ks, b);
+    }
+    if (b.pks.has(pkKey)) return;
+    b.pks.add(pkKey);
+    this.version++;
+    if (this.def.kind === 'unique' && b.pks.size === 2) this.conflicts++;
+  }
+
   remove(row: Row, pkKey: string): void {
     const k = this.keyStringOf(row);
     if (k === null) return;
@@ -159,7 +174,19 @@ export class IndexState {
   ): void {
     const list = defs.map((d) => new DerivedIndex(collectionId, d, indexValueType(fields, d.path)));
     if (list.length > 0) {
+      // Rows still encoded (checkpoint load) yield top-level index keys without a decode.
+      const top = list.map((ix) => (ix.keyType !== null && ix.def.path.length === 1 ? ix.def.path[0]! : null));
       for (const r of rows) {
+        if (r instanceof LazyRow) {
+          for (let i = 0; i < list.length; i++) {
+            const ix = list[i]!;
+            const name = top[i];
+            const ks = name === null ? undefined : r.indexKeyString(name, ix.keyType!);
+            if (ks === undefined) ix.add(r.row, r.key);
+            else if (ks !== null) ix.addKeyString(ks, r.key);
+          }
+          continue;
+        }
         const pk = keyString(r.pkKey);
         for (const ix of list) ix.add(r.row, pk);
       }

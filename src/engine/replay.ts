@@ -180,7 +180,8 @@ export function reshapeRows(state: LoadState): void {
     for (const [key, r] of table) {
       if (r.version === c.schemaVersion) continue;
       names ??= topLevelNames(c);
-      table.set(key, { ...r, row: reshape(r.row, names), version: c.schemaVersion });
+      // Fields named, not spread: a LazyRow's pk and pkKey are getters.
+      table.set(key, { pk: r.pk, pkKey: r.pkKey, row: reshape(r.row, names), version: c.schemaVersion, encoded: r.encoded });
     }
   }
 }
