@@ -186,13 +186,15 @@ export function reshapeRows(state: LoadState): void {
   }
 }
 
-function topLevelNames(c: CollectionState): string[] {
+/** The top-level field names of the collection's current schema, in schema order. */
+export function topLevelNames(c: CollectionState): string[] {
   const seen = new Set<string>();
   for (const f of c.fields) seen.add(f.path[0]!);
   return [...seen];
 }
 
-function reshape(row: Row, names: readonly string[]): Row {
+/** `row` with exactly the top-level fields `names` (missing ones null). */
+export function reshape(row: Row, names: readonly string[]): Row {
   const out: Row = {};
   for (const n of names) setField(out, n, Object.prototype.hasOwnProperty.call(row, n) ? row[n]! : null);
   return out;

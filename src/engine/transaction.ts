@@ -59,6 +59,18 @@ export class TxnScope {
     indexes.onRowChange(collectionId, key, before?.row ?? null, after?.row ?? null);
   }
 
+  /**
+   * Replaces every row of a collection with `next(row)`, undoably, without index upkeep:
+   * the caller rebuilds the collection's indexes (a schema version change).
+   */
+  replaceAllRows(collectionId: number, next: (r: StoredRow) => StoredRow): void {
+    const table = this.state.rows.table(collectionId);
+    for (const [key, before] of table) {
+      this.rowUndo.push({ collectionId, key, before });
+      table.set(key, next(before));
+    }
+  }
+
   /** Puts the state back as it was when the scope began. */
   undo(): void {
     const { rows, indexes } = this.state;

@@ -30,6 +30,7 @@ import type { CollectionState } from './catalog.ts';
 import { CommitUndoFailed, raiseMinor, writeCommitGroup } from './commit.ts';
 import { checkUnique, indexEntriesFor } from './index-entries.ts';
 import type { EngineState } from './open.ts';
+import { reshape, topLevelNames } from './replay.ts';
 import { keyString } from './row-store.ts';
 import { TxnScope } from './transaction.ts';
 
@@ -126,6 +127,12 @@ export class Writer {
       });
       const rec = decodeCatalogRecord(payload);
       const next = scope.catalogForWrite().apply(rec);
+      // Existing rows are presented under the new version, as a reopen would (replay.ts
+      // reshapeRows): new top-level fields null, dropped ones gone. The rows' committed
+      // payloads name the old version, so they are not carried over (a checkpoint encodes
+      // the reshaped rows at the new version).
+      const names = topLevelNames(next);
+      scope.replaceAllRows(c.id, (r) => ({ pk: r.pk, pkKey: r.pkKey, row: reshape(r.row, names), version }));
       // Index state is what the rows imply: an added index covers existing rows at once.
       // (The reference writes no Index segment for that, and neither do we.)
       this.db.state.indexes.rebuild(c.id, next.fields, next.indexes, this.db.state.rows.values(c.id));
