@@ -160,8 +160,10 @@ export class Database {
   readonly recoveryInfo: RecoveryInfo;
   /** The file's format minor as opened (the write path raises it lazily, §13.4). */
   formatMinor: number;
-  /** @internal The in-memory state; the write path updates it after each durable commit. */
-  readonly state: EngineState;
+  /** This handle's own state (a view's is the one it was opened with; it reads its writer's). */
+  private ownState: EngineState;
+  /** A view: the writer whose committed state it reads (src/engine/shared-handles.ts). */
+  private viewOf: Database | null = null;
   /** @internal */
   readonly store: Store;
   private lock: LockHandle | null;
@@ -186,7 +188,17 @@ export class Database {
     this.readOnly = readOnly;
     this.recoveryInfo = parts.recoveryInfo;
     this.formatMinor = parts.analysis.header.minor;
-    this.state = parts.analysis.state;
+    this.ownState = parts.analysis.state;
+  }
+
+  /**
+   * @internal The in-memory state. The write path applies staged writes to it in place; a
+   * view reads its writer's last committed state instead (Writer.committedState).
+   */
+  get state(): EngineState {
+    const w = this.viewOf;
+    if (w === null) return this.ownState;
+    return w.writerImpl?.committedState() ?? w.ownState;
   }
 
   /**
@@ -395,6 +407,7 @@ export class Database {
       const parts = { analysis: { header: { minor: this.formatMinor }, state: this.state }, recoveryInfo: this.recoveryInfo };
       const view = new Database(this.path, store, lock, true, parts as unknown as OpenedParts);
       view.fs = fs;
+      view.viewOf = this;
       register(view);
       return view;
     } catch (e) {
@@ -406,7 +419,8 @@ export class Database {
 
   /** @internal A view follows a new writer of its file. */
   shareStateOf(writer: Database): void {
-    (this as { state: EngineState }).state = writer.state;
+    this.ownState = writer.ownState;
+    this.viewOf = writer;
   }
 
   /** @internal After the file was replaced under the handle (restore): drop the writer's caches. */

@@ -1,8 +1,9 @@
 /**
  * Same-process handles on one database file: one writer and any number of read-only views
  * share one in-memory state, so a view sees every write of the writer as soon as it is
- * applied (the engine is synchronous: between calls, that is every committed write — and,
- * inside an explicit transaction of the writer, its not-yet-committed writes too).
+ * committed. Writes staged in the writer's open explicit transaction are applied to that
+ * state in place, so meanwhile a view reads the writer's committed state instead
+ * (`Database.state` → `Writer.committedState` → `TxnScope.committedState`): no dirty reads.
  *
  * The group holds one OS lock: the writer's exclusive lock, reference-counted by the writer
  * and its views. Views therefore keep other processes from writing until the last of them

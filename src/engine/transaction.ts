@@ -10,6 +10,8 @@
 import type { Catalog } from './catalog.ts';
 import type { BodySegment } from './commit.ts';
 import type { EngineState } from './open.ts';
+import { IndexState } from './index-state.ts';
+import { RowStore } from './row-store.ts';
 import type { StoredRow } from './row-store.ts';
 
 interface RowUndo {
@@ -25,6 +27,9 @@ export class TxnScope {
   private savedCatalog: Catalog | null = null;
   /** Collections whose index list changed (or that were created) in this scope. */
   private readonly reindexed = new Set<number>();
+
+  /** The committed state, rebuilt once for readers that must not see this scope (views). */
+  private committed: EngineState | null = null;
 
   constructor(
     private readonly state: EngineState,
@@ -69,6 +74,33 @@ export class TxnScope {
       this.rowUndo.push({ collectionId, key, before });
       table.set(key, next(before));
     }
+  }
+
+  /**
+   * The state as it was when the scope began, for same-process views: the live state while
+   * nothing is staged, else a copy built once (O(rows) row-map copy with the undo log applied
+   * in reverse, indexes rebuilt from it). Later writes of the scope do not change what was
+   * committed, so the copy stays valid until the scope ends.
+   */
+  committedState(): EngineState {
+    if (this.rowUndo.length === 0 && this.savedCatalog === null) return this.state;
+    if (this.committed !== null) return this.committed;
+    const live = this.state;
+    const rows = new RowStore();
+    for (const id of live.rows.collectionIds()) {
+      const t = rows.table(id);
+      for (const [k, r] of live.rows.table(id)) t.set(k, r);
+    }
+    for (let i = this.rowUndo.length - 1; i >= 0; i--) {
+      const u = this.rowUndo[i]!;
+      if (u.before === undefined) rows.delete(u.collectionId, u.key);
+      else rows.put(u.collectionId, u.key, u.before);
+    }
+    const catalog = this.savedCatalog ?? live.catalog;
+    const indexes = new IndexState();
+    for (const c of catalog.list()) indexes.rebuild(c.id, c.fields, c.indexes, rows.values(c.id));
+    this.committed = { catalog, rows, indexes };
+    return this.committed;
   }
 
   /** Puts the state back as it was when the scope began. */

@@ -71,6 +71,11 @@ export class Writer {
     return this.txn !== null;
   }
 
+  /** The state as last committed: what same-process views read (no dirty reads). */
+  committedState(): EngineState {
+    return this.txn === null ? this.db.state : this.txn.committedState();
+  }
+
   // ---- catalog writes -------------------------------------------------------------------
 
   registerCollection(

@@ -32,12 +32,13 @@ export interface CompactResult {
 }
 
 /**
- * The state holds an open transaction's writes (the writer applies them in place and undoes
- * them on rollback) — also for read-only views sharing a writer's state.
+ * The handle, or the writer its view shares state with, is inside a transaction (the writer
+ * applies staged writes in place and undoes them on rollback; a view then reads a committed
+ * snapshot, but maintenance through it waits for the transaction all the same).
  */
 function assertNoOpenTransaction(db: Database, what: string): void {
   const writer = db.fs === null ? undefined : writerOf<Database>(db.fs, db.path);
-  if (db.inTransaction || (writer !== undefined && writer.state === db.state && writer.inTransaction)) {
+  if (db.inTransaction || (writer !== undefined && writer.inTransaction)) {
     throw txnError('NestedTransaction', `${what} is not allowed inside a transaction`);
   }
 }

@@ -105,3 +105,58 @@ describe('maintenance and open transactions', () => {
     writer.close();
   });
 });
+
+describe('views read the last committed state', () => {
+  it('writes staged in an open transaction of the writer stay invisible to views until commit', () => {
+    const { fs, writer } = setup();
+    const view = Database.open(PATH, { fs, readOnly: true });
+    const committed = logical(view);
+    const before = view.query('users');
+    writer.begin();
+    writer.insert('users', { id: 90n, email: 'staged@x.io', age: 3n });
+    writer.delete('users', 1n);
+    writer.registerCollection('notes', [{ path: ['id'], type: 'int64', constraints: [] }], 'id');
+    // The writer sees its own writes …
+    expect(writer.get('users', 90n)).not.toBeNull();
+    expect(writer.get('users', 1n)).toBeNull();
+    // … views do not: rows, queries, counts, catalog, indexes.
+    expect(view.get('users', 90n)).toBeNull();
+    expect(view.get('users', 1n)).not.toBeNull();
+    expect(view.query('users')).toEqual(before);
+    expect(view.count('users', { where: { email: 'staged@x.io' } })).toBe(0);
+    expect(view.collections().map((c) => c.name)).not.toContain('notes');
+    expect(logical(view)).toEqual(committed);
+    // Writes staged after the view's first read stay invisible too.
+    writer.insert('users', { id: 91n, email: 'later@x.io', age: null });
+    expect(view.get('users', 91n)).toBeNull();
+    writer.commit();
+    expect(view.get('users', 90n)).not.toBeNull();
+    expect(view.get('users', 91n)).not.toBeNull();
+    expect(view.get('users', 1n)).toBeNull();
+    expect(view.collections().map((c) => c.name)).toContain('notes');
+    expect(logical(view)).toEqual(logical(writer));
+    view.close();
+    writer.close();
+  });
+
+  it('a rolled-back transaction never shows; transaction(fn) is isolated the same way', () => {
+    const { fs, writer } = setup();
+    const view = Database.open(PATH, { fs, readOnly: true });
+    const committed = logical(view);
+    writer.begin();
+    writer.insert('users', { id: 92n, email: 'gone@x.io', age: null });
+    expect(view.get('users', 92n)).toBeNull();
+    writer.rollback();
+    expect(view.get('users', 92n)).toBeNull();
+    expect(logical(view)).toEqual(committed);
+    let seenInside: unknown = 'unset';
+    writer.transaction(() => {
+      writer.insert('users', { id: 93n, email: 'fn@x.io', age: null });
+      seenInside = view.get('users', 93n);
+    });
+    expect(seenInside).toBeNull();
+    expect(view.get('users', 93n)).not.toBeNull();
+    view.close();
+    writer.close();
+  });
+});
