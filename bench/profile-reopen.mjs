@@ -31,7 +31,17 @@ function fresh(name) {
 
 const ms = (t0) => (performance.now() - t0).toFixed(1);
 
-if (phase === 'checkpoint') {
+if (phase === 'insert-checkpoint') {
+  // The benchmark's workload f: checkpoint right after the inserting transaction.
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const e = openEngine(dir, { fresh: true });
+  e.insertAll(e.prepare(logicalRows(N)));
+  const t0 = performance.now();
+  e.checkpoint();
+  console.log(`checkpoint after insert ${ms(t0)} ms`);
+  e.close();
+} else if (phase === 'checkpoint') {
   const e = openEngine(dir, { fresh: false });
   const t0 = performance.now();
   e.checkpoint();
@@ -48,6 +58,8 @@ if (phase === 'checkpoint') {
   const self = fileURLToPath(import.meta.url);
   const run = (p, d) => spawnSync(process.execPath, [self, p, d, String(N)], { stdio: 'inherit' });
   const plain = fresh('plain');
+  console.log('-- checkpoint in the inserting process');
+  run('insert-checkpoint', join(dir, 'ins'));
   console.log('-- no checkpoint');
   run('open', plain);
   console.log('-- checkpoint after reopen');

@@ -12,7 +12,7 @@
  */
 import { formatError, ModelVaultError, schemaError } from '../errors.ts';
 import { decodeCatalogRecord } from '../format/catalog.ts';
-import { decodeCheckpoint } from '../format/checkpoint.ts';
+import { decodeCheckpointSpans } from '../format/checkpoint.ts';
 import { canonicalKey } from '../format/canonical-key.ts';
 import { SEGMENT_START, SegmentType } from '../format/constants.ts';
 import { validateIndexPayload } from '../format/index-payload.ts';
@@ -29,7 +29,8 @@ import { payloadOf } from './recovery.ts';
 import type { LoadState } from './replay.ts';
 import { lazyPlan, lazyRowOf } from './lazy-rows.ts';
 import type { LazyPlan } from './lazy-rows.ts';
-import { keyString, recordRoute, RowStore } from './row-store.ts';
+import { keyString, RowStore } from './row-store.ts';
+import type { StoredRow } from './row-store.ts';
 
 export type CheckpointOutcome =
   | { kind: 'none' }
@@ -61,7 +62,7 @@ export function loadCheckpoint(
         offset,
       });
     }
-    const cp = decodeCheckpoint(payload);
+    const cp = decodeCheckpointSpans(payload);
     const replayFrom = cp.replayFromOffset;
     const inTail = replayFrom >= BigInt(SEGMENT_START) && replayFrom < BigInt(logEnd);
     if (inTail && findSegment(segments, Number(replayFrom)) === undefined) {
@@ -71,7 +72,7 @@ export function loadCheckpoint(
         replayFromOffset: replayFrom,
       });
     }
-    const state = buildState(cp.catalog, cp.records, cp.indexBlob);
+    const state = buildState(cp.catalog, payload, cp.recordSpans, cp.indexBlob);
     return { kind: 'loaded', state, replayFrom: inTail ? Number(replayFrom) : logEnd, segment };
   } catch (e) {
     if (e instanceof Unusable) return { kind: 'unusable', reason: e.message, segment };
@@ -98,22 +99,32 @@ export function findSegment(segments: readonly ScannedSegment[], offset: number)
   return undefined;
 }
 
-function buildState(catalogPayloads: Uint8Array[], records: Uint8Array[], indexBlob: Uint8Array): LoadState {
+interface LoadEntry {
+  readonly c: CollectionState;
+  readonly layout: RecordLayout;
+  readonly pkType: ScalarType;
+  readonly multi: boolean;
+  readonly plan: LazyPlan;
+  readonly table: Map<string, StoredRow>;
+}
+
+function buildState(catalogPayloads: Uint8Array[], buf: Uint8Array, spans: Float64Array, indexBlob: Uint8Array): LoadState {
   const catalog = new Catalog();
   for (const p of catalogPayloads) catalog.apply(decodeCatalogRecord(p));
   const rows = new RowStore();
   // Per-collection checks and layouts, computed once rather than per record.
-  const layouts = new Map<
-    number,
-    { c: CollectionState; layout: RecordLayout; pkType: ScalarType; multi: boolean; plan: LazyPlan }
-  >();
-  for (const payload of records) {
-    if (payload.length < 6) throw truncatedRecord();
-    const head = recordRoute(payload);
-    let entry = layouts.get(head.collectionId);
+  const layouts = new Map<number, LoadEntry>();
+  let last: LoadEntry | undefined;
+  for (let i = 0; i < spans.length; i += 2) {
+    const start = spans[i]!;
+    const end = spans[i + 1]!;
+    if (end - start < 6) throw truncatedRecord();
+    const cid = (buf[start + 2]! | (buf[start + 3]! << 8) | (buf[start + 4]! << 16) | (buf[start + 5]! << 24)) >>> 0;
+    const version = buf[start]! | (buf[start + 1]! << 8);
+    let entry = last !== undefined && last.c.id === cid ? last : layouts.get(cid);
     if (entry === undefined) {
-      const c = catalog.get(head.collectionId);
-      if (c === undefined) throw schemaError('UnknownCollection', `unknown collection id ${head.collectionId}`, { id: head.collectionId });
+      const c = catalog.get(cid);
+      if (c === undefined) throw schemaError('UnknownCollection', `unknown collection id ${cid}`, { id: cid });
       if (c.primaryField === null) {
         throw schemaError('NoPrimaryKey', `collection ${c.id} has no primary key (upgrade catalog or re-register)`, {
           collection_id: c.id,
@@ -122,22 +133,25 @@ function buildState(catalogPayloads: Uint8Array[], records: Uint8Array[], indexB
       const pkField = findTopLevelField(c.fields, c.primaryField);
       if (pkField === undefined) throw primaryNotFound(c.primaryField);
       const layout = { collectionId: c.id, primaryField: c.primaryField, pkType: pkField.type, fields: c.fields };
-      entry = { c, layout, pkType: pkField.type as ScalarType, multi: hasMultiSegmentFields(c.fields), plan: lazyPlan(layout) };
-      layouts.set(head.collectionId, entry);
+      const plan = lazyPlan(layout);
+      entry = { c, layout, pkType: pkField.type as ScalarType, multi: hasMultiSegmentFields(c.fields), plan, table: rows.table(c.id) };
+      layouts.set(cid, entry);
     }
+    last = entry;
     const { c, layout, pkType } = entry;
-    if (head.version < 3 && entry.multi) {
+    if (version < 3 && entry.multi) {
       throw new Unusable(
-        `checkpoint stores collection ${JSON.stringify(c.name)} as record payload v${head.version}, which cannot hold its multi-segment fields`,
+        `checkpoint stores collection ${JSON.stringify(c.name)} as record payload v${version}, which cannot hold its multi-segment fields`,
       );
     }
     // Kept encoded when a walk proves it decodes (lazy-rows.ts); the next checkpoint copies
     // the payload when it is still what a writer would emit (encoded-rows.ts).
-    const lazy = lazyRowOf(payload, entry.plan, c.schemaVersion);
+    const lazy = lazyRowOf(buf, entry.plan, c.schemaVersion, start, end);
     if (lazy !== null) {
-      rows.put(c.id, lazy.key, lazy);
+      entry.table.set(lazy.key, lazy);
       continue;
     }
+    const payload = buf.subarray(start, end);
     // Like the reference: current fields, no schema-version check.
     const rec = decodeRecord(payload, layout);
     // A delete inside a checkpoint (never written by any engine) stores nothing.

@@ -14,7 +14,7 @@
  */
 import { canonicalKey } from '../format/canonical-key.ts';
 import { keyString } from './row-store.ts';
-import { LazyRow, valueOfKeyString } from './lazy-rows.ts';
+import { EncodedKeyReader, LazyRow, valueOfKeyString } from './lazy-rows.ts';
 import { resolvePath } from '../schema/field-paths.ts';
 import type { FieldDef, IndexDef, ScalarType, Type } from '../schema/types.ts';
 import { isEnum, isObject, isOptional } from '../schema/types.ts';
@@ -175,13 +175,14 @@ export class IndexState {
     const list = defs.map((d) => new DerivedIndex(collectionId, d, indexValueType(fields, d.path)));
     if (list.length > 0) {
       // Rows still encoded (checkpoint load) yield top-level index keys without a decode.
-      const top = list.map((ix) => (ix.keyType !== null && ix.def.path.length === 1 ? ix.def.path[0]! : null));
+      const readers = list.map((ix) =>
+        ix.keyType !== null && ix.def.path.length === 1 ? new EncodedKeyReader(ix.def.path[0]!, ix.keyType) : null,
+      );
       for (const r of rows) {
         if (r instanceof LazyRow) {
           for (let i = 0; i < list.length; i++) {
             const ix = list[i]!;
-            const name = top[i];
-            const ks = name === null ? undefined : r.indexKeyString(name, ix.keyType!);
+            const ks = readers[i]?.keyOf(r);
             if (ks === undefined) ix.add(r.row, r.key);
             else if (ks !== null) ix.addKeyString(ks, r.key);
           }

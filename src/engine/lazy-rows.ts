@@ -56,9 +56,9 @@ function u32(p: Uint8Array, at: number): number {
   return (p[at]! | (p[at + 1]! << 8) | (p[at + 2]! << 16) | (p[at + 3]! << 24)) >>> 0;
 }
 
-/** End of `len` ASCII bytes at `at`, or −1 when they run past the end or one is not ASCII. */
-function asciiEnd(p: Uint8Array, at: number, len: number): number {
-  if (len > p.length - at) return -1;
+/** End of `len` ASCII bytes at `at` (before `n`), or −1 when they run past it or one is not ASCII. */
+function asciiEnd(p: Uint8Array, at: number, len: number, n: number): number {
+  if (len > n - at) return -1;
   const end = at + len;
   for (let i = at; i < end; i++) if (p[i]! >= 0x80) return -1;
   return end;
@@ -79,9 +79,8 @@ function fixedWidthTag(t: ScalarType): number {
   }
 }
 
-/** Position after one value of `t` at `at`, or −1 when the walk cannot vouch for it. */
-function skipValue(p: Uint8Array, at: number, t: Type): number {
-  const n = p.length;
+/** Position after one value of `t` at `at` (ending by `n`), or −1 when the walk cannot vouch for it. */
+function skipValue(p: Uint8Array, at: number, n: number, t: Type): number {
   if (typeof t === 'string') {
     if (at >= n) return -1;
     const tag = p[at]!;
@@ -97,7 +96,7 @@ function skipValue(p: Uint8Array, at: number, t: Type): number {
         return tag === TAG_UUID && n - at >= 17 ? at + 17 : -1;
       case 'string':
         if (tag !== TAG_STRING || n - at < 5) return -1;
-        return asciiEnd(p, at + 5, u32(p, at + 1));
+        return asciiEnd(p, at + 5, u32(p, at + 1), n);
       case 'bytes': {
         if (tag !== TAG_BYTES || n - at < 5) return -1;
         const len = u32(p, at + 1);
@@ -110,7 +109,7 @@ function skipValue(p: Uint8Array, at: number, t: Type): number {
   if ('optional' in t) {
     if (at >= n) return -1;
     if (p[at] === 0) return at + 1;
-    return p[at] === 1 ? skipValue(p, at + 1, t.optional) : -1;
+    return p[at] === 1 ? skipValue(p, at + 1, n, t.optional) : -1;
   }
   if ('list' in t) {
     if (n - at < 4 || isZeroWidth(t.list)) return -1;
@@ -118,81 +117,91 @@ function skipValue(p: Uint8Array, at: number, t: Type): number {
     let pos = at + 4;
     // Every element consumes at least one byte, so the count is bounded by what is left.
     if (count > n - pos) return -1;
-    for (let i = 0; i < count && pos >= 0; i++) pos = skipValue(p, pos, t.list);
+    for (let i = 0; i < count && pos >= 0; i++) pos = skipValue(p, pos, n, t.list);
     return pos;
   }
   if ('object' in t) {
     let pos = at;
     for (const m of t.object) {
-      pos = skipValue(p, pos, m.type);
+      pos = skipValue(p, pos, n, m.type);
       if (pos < 0) return -1;
     }
     return pos;
   }
-  if ('enum' in t) return skipValue(p, at, 'string');
+  if ('enum' in t) return skipValue(p, at, n, 'string');
   return -1;
 }
 
-/** Position after the tagged PK, and its key string, for the PK types the walk handles. */
-function pkKeyString(p: Uint8Array, plan: LazyPlan): string | null {
+function fixedKeyString(p: Uint8Array, a: number): string {
+  return String.fromCharCode(p[a]!, p[a + 1]!, p[a + 2]!, p[a + 3]!, p[a + 4]!, p[a + 5]!, p[a + 6]!, p[a + 7]!);
+}
+
+/** The PK's key string, for the PK types the walk handles; null otherwise. */
+function pkKeyString(p: Uint8Array, s: number, n: number, plan: LazyPlan): string | null {
   const t = plan.pkType;
-  const n = p.length;
+  const at = s + PK_AT;
   if (t === 'int64' || t === 'uint64' || t === 'timestamp') {
     // Canonical key bytes of these types are the value's little-endian bytes as stored.
-    if (n - PK_AT < 9 || p[PK_AT] !== fixedWidthTag(t)) return null;
-    const a = PK_AT + 1;
-    return String.fromCharCode(p[a]!, p[a + 1]!, p[a + 2]!, p[a + 3]!, p[a + 4]!, p[a + 5]!, p[a + 6]!, p[a + 7]!);
+    if (n - at < 9 || p[at] !== fixedWidthTag(t)) return null;
+    return fixedKeyString(p, at + 1);
   }
   if (t === 'string') {
     // An ASCII string's UTF-8 bytes are its code units: the key string is the string.
-    if (n - PK_AT < 5 || p[PK_AT] !== TAG_STRING) return null;
-    const len = u32(p, PK_AT + 1);
-    const end = asciiEnd(p, PK_AT + 5, len);
-    if (end < 0 || len > 1024) return null;
-    return String.fromCharCode.apply(null, p.subarray(PK_AT + 5, end) as unknown as number[]);
+    if (n - at < 5 || p[at] !== TAG_STRING) return null;
+    const len = u32(p, at + 1);
+    if (len > 1024) return null;
+    const end = asciiEnd(p, at + 5, len, n);
+    if (end < 0) return null;
+    return String.fromCharCode.apply(null, p.subarray(at + 5, end) as unknown as number[]);
   }
   return null;
 }
 
-function bodyStart(p: Uint8Array, plan: LazyPlan): number {
-  const t = plan.pkType;
-  if (t === 'string') return PK_AT + 5 + u32(p, PK_AT + 1);
-  return PK_AT + 9;
+/** Offset of the field count (after the PK) of a record that passed the walk. */
+function bodyStart(p: Uint8Array, s: number, plan: LazyPlan): number {
+  if (plan.pkType === 'string') return s + PK_AT + 5 + u32(p, s + PK_AT + 1);
+  return s + PK_AT + 9;
 }
 
 /**
- * The row of a v2 insert/replace payload, kept encoded, or null when the payload must be
- * decoded eagerly (see the module comment).
+ * The row of a v2 insert/replace payload `buf[start, end)`, kept encoded, or null when the
+ * payload must be decoded eagerly (see the module comment).
  */
-export function lazyRowOf(payload: Uint8Array, plan: LazyPlan, version: number): LazyRow | null {
-  const p = payload;
-  if (p.length < PK_AT + 1 || (p[0]! | (p[1]! << 8)) !== RECORD_V2) return null;
-  const op = p[OP_AT];
-  if (op === 3) return null;
-  const key = pkKeyString(p, plan);
+export function lazyRowOf(buf: Uint8Array, plan: LazyPlan, version: number, start = 0, end = buf.length): LazyRow | null {
+  const p = buf;
+  if (end - start < PK_AT + 1 || (p[start]! | (p[start + 1]! << 8)) !== RECORD_V2) return null;
+  if (p[start + OP_AT] === 3) return null;
+  const key = pkKeyString(p, start, end, plan);
   if (key === null) return null;
-  let pos = bodyStart(p, plan);
-  if (p.length - pos < 4 || u32(p, pos) !== plan.body.length) return null;
+  let pos = bodyStart(p, start, plan);
+  if (end - pos < 4 || u32(p, pos) !== plan.body.length) return null;
   pos += 4;
   const body = plan.body;
   for (let i = 0; i < body.length; i++) {
-    pos = skipValue(p, pos, body[i]!);
+    pos = skipValue(p, pos, end, body[i]!);
     if (pos < 0) return null;
   }
-  if (pos !== p.length) return null;
-  return new LazyRow(payload, plan, key, version);
+  if (pos !== end) return null;
+  return new LazyRow(buf, start, end, plan, key, version);
 }
 
 export class LazyRow implements StoredRow {
   private decoded: Row | undefined = undefined;
 
   constructor(
-    readonly encoded: Uint8Array,
-    private readonly plan: LazyPlan,
+    private readonly buf: Uint8Array,
+    private readonly start: number,
+    private readonly end: number,
+    readonly plan: LazyPlan,
     /** `keyString(pkKey)`, the row's key in the row store. */
     readonly key: string,
     readonly version: number,
   ) {}
+
+  /** The record payload (a view, made on demand: most rows are never asked for it). */
+  get encoded(): Uint8Array {
+    return this.buf.subarray(this.start, this.end);
+  }
 
   get row(): Row {
     // Cannot throw: lazyRowOf walked every byte the decoder reads.
@@ -207,33 +216,76 @@ export class LazyRow implements StoredRow {
     return keyFromString(this.key);
   }
 
-  /**
-   * The index key string (`keyString` of the canonical key) of a top-level field without
-   * decoding the row: `null` when the row holds no value there, `undefined` when the walk
-   * does not handle this field or type (the caller reads `row` instead). Handles int64,
-   * uint64, timestamp and ASCII string fields, and the primary key.
-   */
-  indexKeyString(name: string, keyType: ScalarType): string | null | undefined {
-    if (this.decoded !== undefined) return undefined;
+  /** Offset of the value of body field `slot` in `buf`. */
+  valueAt(slot: number): number {
+    const p = this.buf;
     const plan = this.plan;
-    const slot = plan.slots.get(name);
-    if (slot === undefined) return undefined;
-    if (slot === -1) return keyType === plan.pkType ? this.key : undefined;
-    const t = plan.body[slot]!;
-    if (t !== keyType) return undefined;
-    const p = this.encoded;
-    let pos = bodyStart(p, plan) + 4;
-    for (let i = 0; i < slot; i++) pos = skipValue(p, pos, plan.body[i]!);
-    if (t === 'int64' || t === 'uint64' || t === 'timestamp') {
-      const a = pos + 1;
-      return String.fromCharCode(p[a]!, p[a + 1]!, p[a + 2]!, p[a + 3]!, p[a + 4]!, p[a + 5]!, p[a + 6]!, p[a + 7]!);
-    }
-    if (t === 'string') {
+    let pos = bodyStart(p, this.start, plan) + 4;
+    for (let i = 0; i < slot; i++) pos = skipValue(p, pos, this.end, plan.body[i]!);
+    return pos;
+  }
+
+  /** The bytes `valueAt` offsets point into. */
+  get bytes(): Uint8Array {
+    return this.buf;
+  }
+}
+
+/**
+ * Index keys (`keyString` of the canonical key) of one top-level field read straight from
+ * encoded rows, for int64, uint64, timestamp and ASCII string fields and the primary key.
+ * One reader serves one index rebuild; small integer keys are interned, so rows sharing a
+ * value share one key string instead of allocating one each.
+ */
+export class EncodedKeyReader {
+  private plan: LazyPlan | null = null;
+  /** Body slot of the field in `plan`, −1 for the PK, −2 when this reader cannot read it. */
+  private slot = -2;
+  private readonly interned = new Map<number, string>();
+
+  constructor(
+    private readonly name: string,
+    private readonly keyType: ScalarType,
+  ) {}
+
+  /** The key string, null when the row holds no value there, undefined: read `row` instead. */
+  keyOf(r: LazyRow): string | null | undefined {
+    if (r.plan !== this.plan) this.bind(r.plan);
+    const slot = this.slot;
+    if (slot === -2) return undefined;
+    if (slot === -1) return r.key;
+    const p = r.bytes;
+    const pos = r.valueAt(slot);
+    if (this.keyType === 'string') {
       const len = u32(p, pos + 1);
       if (len > 1024) return undefined;
       return String.fromCharCode.apply(null, p.subarray(pos + 5, pos + 5 + len) as unknown as number[]);
     }
-    return undefined;
+    const lo = u32(p, pos + 1);
+    const hi = u32(p, pos + 5) | 0;
+    // |value| < 2^53: the number identifies the 8 bytes exactly.
+    if (hi < -0x200000 || hi >= 0x200000) return fixedKeyString(p, pos + 1);
+    const n = hi * 0x1_0000_0000 + lo;
+    let ks = this.interned.get(n);
+    if (ks === undefined) {
+      ks = fixedKeyString(p, pos + 1);
+      this.interned.set(n, ks);
+    }
+    return ks;
+  }
+
+  private bind(plan: LazyPlan): void {
+    this.plan = plan;
+    this.slot = -2;
+    const slot = plan.slots.get(this.name);
+    const t = this.keyType;
+    if (slot === undefined) return;
+    if (slot === -1) {
+      if (t === plan.pkType) this.slot = -1;
+      return;
+    }
+    const ft = plan.body[slot];
+    if (ft === t && (t === 'int64' || t === 'uint64' || t === 'timestamp' || t === 'string')) this.slot = slot;
   }
 }
 

@@ -176,6 +176,7 @@ export function replay(state: LoadState, image: Uint8Array, segments: readonly S
 export function reshapeRows(state: LoadState): void {
   for (const c of state.catalog.list()) {
     const table = state.rows.table(c.id);
+    if (allAt(table, c.schemaVersion)) continue;
     let names: string[] | null = null;
     for (const [key, r] of table) {
       if (r.version === c.schemaVersion) continue;
@@ -184,6 +185,12 @@ export function reshapeRows(state: LoadState): void {
       table.set(key, { pk: r.pk, pkKey: r.pkKey, row: reshape(r.row, names), version: c.schemaVersion, encoded: r.encoded });
     }
   }
+}
+
+/** The common case, checked without the entry arrays `for…of table` allocates. */
+function allAt(table: Map<string, { version: number }>, version: number): boolean {
+  for (const r of table.values()) if (r.version !== version) return false;
+  return true;
 }
 
 /** The top-level field names of the collection's current schema, in schema order. */

@@ -31,7 +31,34 @@ function readEntries(r: ByteReader): Uint8Array[] {
   return out;
 }
 
+/** `decodeCheckpoint` with the records as [start, end) offsets into `payload`, not views. */
+export interface CheckpointSpans extends Omit<CheckpointPayload, 'records'> {
+  /** Record i spans `payload[spans[2i], spans[2i+1])`. */
+  recordSpans: Float64Array;
+}
+
+export function decodeCheckpointSpans(payload: Uint8Array): CheckpointSpans {
+  return decodeEnvelope(payload, (r) => {
+    const count = r.u32();
+    if (count > Math.floor(r.remaining / ENTRY_PREFIX_SIZE)) throw unexpectedEof();
+    const spans = new Float64Array(count * 2);
+    for (let i = 0; i < count; i++) {
+      const len = r.u32();
+      r.need(len);
+      spans[2 * i] = r.pos;
+      spans[2 * i + 1] = r.pos + len;
+      r.pos += len;
+    }
+    return spans;
+  });
+}
+
 export function decodeCheckpoint(payload: Uint8Array): CheckpointPayload {
+  const { recordSpans, ...rest } = decodeEnvelope(payload, readEntries);
+  return { ...rest, records: recordSpans };
+}
+
+function decodeEnvelope<T>(payload: Uint8Array, readRecords: (r: ByteReader) => T): Omit<CheckpointPayload, 'records'> & { recordSpans: T } {
   const r = new ByteReader(payload, unexpectedEof);
   const version = r.u16();
   if (version !== 0) {
@@ -39,14 +66,14 @@ export function decodeCheckpoint(payload: Uint8Array): CheckpointPayload {
   }
   const replayFromOffset = r.u64();
   const catalog = readEntries(r);
-  const records = readEntries(r);
+  const recordSpans = readRecords(r);
   const indexBlob = r.bytes(r.u32());
   if (r.remaining !== 0) {
     throw formatError('InvalidCatalogPayload', 'invalid catalog payload: trailing bytes in checkpoint payload', {
       message: 'trailing bytes in checkpoint payload',
     });
   }
-  return { replayFromOffset, catalog, records, indexBlob };
+  return { replayFromOffset, catalog, recordSpans, indexBlob };
 }
 
 /** Exact byte length of the encoded envelope (lets a writer compute replay_from_offset first, §11.3). */

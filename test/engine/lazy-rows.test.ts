@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { canonicalKey } from '../../src/format/canonical-key.ts';
 import { decodeRecord, encodeRecord } from '../../src/format/record.ts';
 import type { RecordLayout } from '../../src/format/record.ts';
-import { LazyRow, lazyPlan, lazyRowOf } from '../../src/engine/lazy-rows.ts';
+import { EncodedKeyReader, LazyRow, lazyPlan, lazyRowOf } from '../../src/engine/lazy-rows.ts';
 import { IndexState } from '../../src/engine/index-state.ts';
 import { keyString } from '../../src/engine/row-store.ts';
 import type { FieldDef, ScalarType } from '../../src/schema/types.ts';
@@ -55,8 +55,10 @@ function checkAgainstDecoder(p: Uint8Array): boolean {
   expect(want).not.toBeNull();
   const w = want as Row;
   expect(lazy.key).toBe(keyString(canonicalKey('int64', w['id'] as bigint)));
-  expect(lazy.indexKeyString('grp', 'int64')).toBe(keyString(canonicalKey('int64', w['grp'] as bigint)));
-  expect(lazy.indexKeyString('name', 'string')).toBe(w['name']);
+  expect(new EncodedKeyReader('grp', 'int64').keyOf(lazy)).toBe(keyString(canonicalKey('int64', w['grp'] as bigint)));
+  expect(new EncodedKeyReader('name', 'string').keyOf(lazy)).toBe(w['name']);
+  expect(new EncodedKeyReader('id', 'int64').keyOf(lazy)).toBe(lazy.key);
+  expect(new EncodedKeyReader('score', 'float64').keyOf(lazy)).toBeUndefined();
   expect(lazy.pk).toBe(w['id']);
   expect(lazy.row).toEqual(w);
   return true;
@@ -104,7 +106,11 @@ describe('lazy rows', () => {
       { name: 'x', path: ['pos', 'x'], kind: 'non_unique' as const },
     ];
     const rows: Row[] = [];
-    for (let i = 0; i < 30; i++) rows.push({ ...ROW, id: BigInt(i), name: `n${i % 4}`, grp: BigInt(i % 3), pos: { x: BigInt(i % 5) } });
+    // grp spans interned small keys and 8-byte keys beyond 2^53, negative ones included.
+    const grps = [0n, 1n, -1n, 2n ** 60n, -(2n ** 62n), 2n ** 53n - 1n];
+    for (let i = 0; i < 30; i++) {
+      rows.push({ ...ROW, id: BigInt(i), name: `n${i % 4}`, grp: grps[i % grps.length]!, pos: { x: BigInt(i % 5) } });
+    }
     const lazyState = new IndexState();
     lazyState.rebuild(3, FIELDS, defs, rows.map((r) => lazyRowOf(encodeRecord(LAYOUT, 1, 1, r['id'] as bigint, r), plan, 1)!));
     const plainState = new IndexState();
