@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Database } from '../../src/engine/database.ts';
 import { createMemFs } from '../../src/fs/memfs.ts';
-import { logical, logicalAt, openDb, populate } from './helpers.ts';
+import { USERS_FIELDS, USERS_INDEXES, f, logical, logicalAt, openDb, populate } from './helpers.ts';
 
 const PATH = '/db/app.typra';
 
@@ -134,6 +134,24 @@ describe('views read the last committed state', () => {
     expect(view.get('users', 91n)).not.toBeNull();
     expect(view.get('users', 1n)).toBeNull();
     expect(view.collections().map((c) => c.name)).toContain('notes');
+    expect(logical(view)).toEqual(logical(writer));
+    view.close();
+    writer.close();
+  });
+
+  it('a schema version bump staged in a transaction of the writer is invisible to views until commit', () => {
+    const { fs, writer } = setup();
+    const view = Database.open(PATH, { fs, readOnly: true });
+    const committed = logical(view);
+    const oldShape = view.get('users', 2n)!;
+    writer.begin();
+    writer.registerSchemaVersion('users', [...USERS_FIELDS, f('nick', { optional: 'string' })], USERS_INDEXES);
+    expect(writer.get('users', 2n)).toEqual({ ...oldShape, nick: null });
+    expect(view.get('users', 2n)).toEqual(oldShape);
+    expect(view.collections().find((c) => c.name === 'users')!.schemaVersion).toBe(1);
+    expect(logical(view)).toEqual(committed);
+    writer.commit();
+    expect(view.get('users', 2n)).toEqual({ ...oldShape, nick: null });
     expect(logical(view)).toEqual(logical(writer));
     view.close();
     writer.close();
