@@ -147,3 +147,31 @@ describe('lazy rows', () => {
     );
   });
 });
+
+describe('fixedWidthOrder', () => {
+  it('orders fixed-width key strings as the default sort does, and declines other key sets', async () => {
+    const { fixedWidthOrder } = await import('../../src/engine/row-store.ts');
+    const fixed: string[] = [];
+    for (let i = 0; i < 3000; i++) fixed.push(keyString(canonicalKey('int64', BigInt((i * 7919) % 3001) - 1500n)));
+    fixed.push(keyString(canonicalKey('int64', 2n ** 62n)), keyString(canonicalKey('int64', -(2n ** 63n))));
+    const order = fixedWidthOrder(fixed)!;
+    expect([...order].map((i) => fixed[i])).toEqual([...fixed].sort());
+    expect(fixedWidthOrder([...fixed.slice(0, 500), 'a'])).toBeNull();
+    expect(fixedWidthOrder(fixed.slice(0, 500).map((k) => k.slice(1) + '\u0100'))).toBeNull();
+    expect(fixedWidthOrder(fixed.slice(0, 10))).toBeNull();
+  });
+
+  it('sortedByKey returns rows in key byte order either way', async () => {
+    const { RowStore } = await import('../../src/engine/row-store.ts');
+    for (const n of [10, 1000]) {
+      const store = new RowStore();
+      for (let i = 0; i < n; i++) {
+        const pkKey = canonicalKey('int64', BigInt((i * 37) % n));
+        store.put(1, keyString(pkKey), { pk: 0n, pkKey, row: {}, version: 1 });
+      }
+      const keys = store.sortedByKey(1).map((r) => keyString(r.pkKey));
+      expect(keys).toEqual([...keys].sort());
+      expect(keys).toHaveLength(n);
+    }
+  });
+});
