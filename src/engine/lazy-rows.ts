@@ -189,9 +189,9 @@ export class LazyRow implements StoredRow {
   private decoded: Row | undefined = undefined;
 
   constructor(
-    private readonly buf: Uint8Array,
-    private readonly start: number,
-    private readonly end: number,
+    private buf: Uint8Array,
+    private start: number,
+    private end: number,
     readonly plan: LazyPlan,
     /** `keyString(pkKey)`, the row's key in the row store. */
     readonly key: string,
@@ -223,6 +223,19 @@ export class LazyRow implements StoredRow {
     let pos = bodyStart(p, this.start, plan) + 4;
     for (let i = 0; i < slot; i++) pos = skipValue(p, pos, this.end, plan.body[i]!);
     return pos;
+  }
+
+  /** Payload length in bytes. */
+  get length(): number {
+    return this.end - this.start;
+  }
+
+  /** Moves the payload to `buf` at `at` (see `rehomeLazyRows`). */
+  moveTo(buf: Uint8Array, at: number): void {
+    buf.set(this.buf.subarray(this.start, this.end), at);
+    this.end = at + this.end - this.start;
+    this.start = at;
+    this.buf = buf;
   }
 
   /** The bytes `valueAt` offsets point into. */
@@ -292,4 +305,30 @@ export class EncodedKeyReader {
 /** The value of an index bucket from its key string (bucket creation only). */
 export function valueOfKeyString(t: ScalarType, ks: string): ScalarValue {
   return scalarFromCanonicalKey(t, keyFromString(ks));
+}
+
+/**
+ * Encoded rows point into the file image they were loaded from, which keeps the whole
+ * image alive. When the live payloads are a small part of it (a log full of overwritten or
+ * deleted rows), they are copied into one buffer of their own so the image can be freed.
+ */
+export function rehomeLazyRows(tables: Iterable<Map<string, StoredRow>>, imageLength: number): void {
+  const lazy: LazyRow[] = [];
+  let bytes = 0;
+  for (const t of tables) {
+    for (const r of t.values()) {
+      if (r instanceof LazyRow) {
+        lazy.push(r);
+        bytes += r.length;
+      }
+    }
+  }
+  if (lazy.length === 0 || bytes * 2 + (1 << 20) > imageLength) return;
+  const buf = new Uint8Array(bytes);
+  let at = 0;
+  for (const r of lazy) {
+    const n = r.length;
+    r.moveTo(buf, at);
+    at += n;
+  }
 }

@@ -16,6 +16,7 @@ import type { Superblock } from '../format/superblock.ts';
 import { Catalog } from './catalog.ts';
 import { loadCheckpoint } from './checkpoint-load.ts';
 import { IndexState } from './index-state.ts';
+import { rehomeLazyRows } from './lazy-rows.ts';
 import { computeSafePrefix, guardPublishedPrefix } from './recovery.ts';
 import type { SafePrefix, TruncateReason } from './recovery.ts';
 import { replay, reshapeRows } from './replay.ts';
@@ -183,6 +184,7 @@ export function analyzeImage(image: Uint8Array, mode: RecoveryMode, fast?: FastS
     replay(state, view, segments, header.minor);
   }
   reshapeRows(state);
+  rehomeLazyRows(state.rows.tables(), image.length);
   const indexes = new IndexState();
   for (const c of state.catalog.list()) {
     indexes.rebuild(c.id, c.fields, c.indexes, state.rows.values(c.id));

@@ -16,8 +16,9 @@ import { schemaError } from '../errors.ts';
 import { decodeCatalogRecord } from '../format/catalog.ts';
 import { canonicalKey } from '../format/canonical-key.ts';
 import { SegmentType } from '../format/constants.ts';
-import { decodeIndexPayload } from '../format/index-payload.ts';
+import { validateIndexPayload } from '../format/index-payload.ts';
 import { decodeRecord, OP_DELETE } from '../format/record.ts';
+import type { RecordLayout } from '../format/record.ts';
 import { truncatedRecord } from '../format/scalar.ts';
 import type { ScannedSegment } from '../format/segment.ts';
 import {
@@ -39,6 +40,8 @@ import { primaryNotFound } from './catalog.ts';
 import { payloadOf } from './recovery.ts';
 import type { RowStore } from './row-store.ts';
 import { keyString, recordRoute } from './row-store.ts';
+import { lazyPlan, lazyRowOf } from './lazy-rows.ts';
+import type { LazyPlan } from './lazy-rows.ts';
 
 export interface LoadState {
   catalog: Catalog;
@@ -80,6 +83,15 @@ export function applyLogRecord(state: LoadState, payload: Uint8Array): void {
   const named = state.catalog.fieldsAt(c.id, head.schemaVersion);
   const fields = named ?? c.fields;
   const pkType = named === undefined ? currentPkType : pkTypeIn(fields, c.primaryField);
+  if (named !== undefined) {
+    // Kept encoded when the walk vouches for it (lazy-rows.ts); deletes and anything
+    // unusual take the decoding path below.
+    const lazy = lazyRowOf(payload, planFor(c.id, c.primaryField, pkType, fields), head.schemaVersion);
+    if (lazy !== null) {
+      state.rows.put(c.id, lazy.key, lazy);
+      return;
+    }
+  }
   const rec = decodeRecord(payload, { collectionId: c.id, primaryField: c.primaryField, pkType, fields });
   if (named === undefined) {
     throw schemaError(
@@ -94,6 +106,24 @@ export function applyLogRecord(state: LoadState, payload: Uint8Array): void {
   else state.rows.put(c.id, key, { pk: rec.pk, pkKey, row: rec.row!, version: rec.schemaVersion });
 }
 
+/** One plan per field list (a schema version's fields array), primary field and collection. */
+const plans = new WeakMap<readonly FieldDef[], Map<string, LazyPlan>>();
+
+function planFor(collectionId: number, primaryField: string, pkType: RecordLayout['pkType'], fields: readonly FieldDef[]): LazyPlan {
+  let m = plans.get(fields);
+  if (m === undefined) {
+    m = new Map();
+    plans.set(fields, m);
+  }
+  const k = `${collectionId}:${primaryField}`;
+  let plan = m.get(k);
+  if (plan === undefined || plan.layout.pkType !== pkType) {
+    plan = lazyPlan({ collectionId, primaryField, pkType, fields });
+    m.set(k, plan);
+  }
+  return plan;
+}
+
 type Committed = { type: SegmentType; seg: ScannedSegment };
 
 function applyPasses(state: LoadState, image: Uint8Array, committed: readonly Committed[]): void {
@@ -103,7 +133,8 @@ function applyPasses(state: LoadState, image: Uint8Array, committed: readonly Co
     }
   }
   for (const { type, seg } of committed) {
-    if (type === SegmentType.Index) withOffset(seg.offset, () => decodeIndexPayload(payloadOf(image, seg)));
+    // Checked, not kept: index state is derived from the rows.
+    if (type === SegmentType.Index) withOffset(seg.offset, () => validateIndexPayload(payloadOf(image, seg)));
   }
   for (const { type, seg } of committed) {
     if (type === SegmentType.Record) withOffset(seg.offset, () => applyLogRecord(state, payloadOf(image, seg)));

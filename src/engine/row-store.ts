@@ -41,19 +41,19 @@ export interface StoredRow {
 }
 
 export class RowStore {
-  private readonly tables = new Map<number, Map<string, StoredRow>>();
+  private readonly byCollection = new Map<number, Map<string, StoredRow>>();
 
   table(collectionId: number): Map<string, StoredRow> {
-    let t = this.tables.get(collectionId);
+    let t = this.byCollection.get(collectionId);
     if (t === undefined) {
       t = new Map();
-      this.tables.set(collectionId, t);
+      this.byCollection.set(collectionId, t);
     }
     return t;
   }
 
   get(collectionId: number, key: string): StoredRow | undefined {
-    return this.tables.get(collectionId)?.get(key);
+    return this.byCollection.get(collectionId)?.get(key);
   }
 
   put(collectionId: number, key: string, row: StoredRow): void {
@@ -61,11 +61,11 @@ export class RowStore {
   }
 
   delete(collectionId: number, key: string): boolean {
-    return this.tables.get(collectionId)?.delete(key) ?? false;
+    return this.byCollection.get(collectionId)?.delete(key) ?? false;
   }
 
   count(collectionId: number): number {
-    return this.tables.get(collectionId)?.size ?? 0;
+    return this.byCollection.get(collectionId)?.size ?? 0;
   }
 
   /** Rows in insertion order of their keys (unspecified order, like the reference's scans). */
@@ -75,7 +75,7 @@ export class RowStore {
 
   /** Rows in ascending canonical primary-key byte order (deterministic scans, §7.4 item 2). */
   sortedByKey(collectionId: number): StoredRow[] {
-    const t = this.tables.get(collectionId);
+    const t = this.byCollection.get(collectionId);
     if (t === undefined) return [];
     const n = t.size;
     const keys = new Array<string>(n);
@@ -92,8 +92,13 @@ export class RowStore {
     return out;
   }
 
+  /** Every collection's table. */
+  tables(): IterableIterator<Map<string, StoredRow>> {
+    return this.byCollection.values();
+  }
+
   collectionIds(): number[] {
-    return [...this.tables.keys()];
+    return [...this.byCollection.keys()];
   }
 }
 
