@@ -27,7 +27,7 @@ import { Catalog, primaryNotFound } from './catalog.ts';
 import type { CollectionState } from './catalog.ts';
 import { payloadOf } from './recovery.ts';
 import type { LoadState } from './replay.ts';
-import { lazyPlan, lazyRowOf } from './lazy-rows.ts';
+import { hintFieldOf, lazyPlan, lazyRowOf } from './lazy-rows.ts';
 import type { LazyPlan } from './lazy-rows.ts';
 import { keyString, RowStore } from './row-store.ts';
 import type { StoredRow } from './row-store.ts';
@@ -133,7 +133,7 @@ function buildState(catalogPayloads: Uint8Array[], buf: Uint8Array, spans: Float
       const pkField = findTopLevelField(c.fields, c.primaryField);
       if (pkField === undefined) throw primaryNotFound(c.primaryField);
       const layout = { collectionId: c.id, primaryField: c.primaryField, pkType: pkField.type, fields: c.fields };
-      const plan = lazyPlan(layout);
+      const plan = lazyPlan(layout, hintFieldOf(c.indexes));
       entry = { c, layout, pkType: pkField.type as ScalarType, multi: hasMultiSegmentFields(c.fields), plan, table: rows.table(c.id) };
       layouts.set(cid, entry);
     }

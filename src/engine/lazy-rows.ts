@@ -40,16 +40,26 @@ export interface LazyPlan {
   readonly body: readonly Type[];
   /** Top-level field name → body position (−1 for the primary key). */
   readonly slots: ReadonlyMap<string, number>;
+  /** Body position whose value offset every row remembers (an indexed field), or −1. */
+  readonly hintSlot: number;
 }
 
-export function lazyPlan(layout: RecordLayout): LazyPlan {
+/** `hintField`: a top-level field an index reads, so deriving it at open skips the walk. */
+export function lazyPlan(layout: RecordLayout, hintField?: string): LazyPlan {
   const fields = bodyFields(layout, RECORD_V2);
   const slots = new Map<string, number>();
   slots.set(layout.primaryField, -1);
   fields.forEach((f, i) => {
     if (!slots.has(f.path[0]!)) slots.set(f.path[0]!, i);
   });
-  return { layout, pkType: layout.pkType as ScalarType, body: fields.map((f) => f.type), slots };
+  const hint = hintField === undefined ? undefined : slots.get(hintField);
+  return { layout, pkType: layout.pkType as ScalarType, body: fields.map((f) => f.type), slots, hintSlot: hint ?? -1 };
+}
+
+/** The first one-segment index path of `indexes` (the field `lazyPlan` should remember). */
+export function hintFieldOf(indexes: readonly { readonly path: readonly string[] }[]): string | undefined {
+  for (const ix of indexes) if (ix.path.length === 1) return ix.path[0];
+  return undefined;
 }
 
 function u32(p: Uint8Array, at: number): number {
@@ -177,12 +187,15 @@ export function lazyRowOf(buf: Uint8Array, plan: LazyPlan, version: number, star
   if (end - pos < 4 || u32(p, pos) !== plan.body.length) return null;
   pos += 4;
   const body = plan.body;
+  const hintSlot = plan.hintSlot;
+  let hint = -1;
   for (let i = 0; i < body.length; i++) {
+    if (i === hintSlot) hint = pos;
     pos = skipValue(p, pos, end, body[i]!);
     if (pos < 0) return null;
   }
   if (pos !== end) return null;
-  return new LazyRow(buf, start, end, plan, key, version);
+  return new LazyRow(buf, start, end, plan, key, version, hint);
 }
 
 export class LazyRow implements StoredRow {
@@ -196,6 +209,8 @@ export class LazyRow implements StoredRow {
     /** `keyString(pkKey)`, the row's key in the row store. */
     readonly key: string,
     readonly version: number,
+    /** Offset in `buf` of the value of `plan.hintSlot`, −1 without one. */
+    private hint = -1,
   ) {}
 
   /** The record payload (a view, made on demand: most rows are never asked for it). */
@@ -218,6 +233,7 @@ export class LazyRow implements StoredRow {
 
   /** Offset of the value of body field `slot` in `buf`. */
   valueAt(slot: number): number {
+    if (slot === this.plan.hintSlot && this.hint >= 0) return this.hint;
     const p = this.buf;
     const plan = this.plan;
     let pos = bodyStart(p, this.start, plan) + 4;
@@ -233,6 +249,7 @@ export class LazyRow implements StoredRow {
   /** Moves the payload to `buf` at `at` (see `rehomeLazyRows`). */
   moveTo(buf: Uint8Array, at: number): void {
     buf.set(this.buf.subarray(this.start, this.end), at);
+    if (this.hint >= 0) this.hint += at - this.start;
     this.end = at + this.end - this.start;
     this.start = at;
     this.buf = buf;
@@ -313,6 +330,7 @@ export function valueOfKeyString(t: ScalarType, ks: string): ScalarValue {
  * deleted rows), they are copied into one buffer of their own so the image can be freed.
  */
 export function rehomeLazyRows(tables: Iterable<Map<string, StoredRow>>, imageLength: number): void {
+  if (imageLength <= 1 << 20) return;
   const lazy: LazyRow[] = [];
   let bytes = 0;
   for (const t of tables) {
@@ -320,10 +338,12 @@ export function rehomeLazyRows(tables: Iterable<Map<string, StoredRow>>, imageLe
       if (r instanceof LazyRow) {
         lazy.push(r);
         bytes += r.length;
+        // Enough of the image is live: keep it (the usual case stops here early).
+        if (bytes * 2 + (1 << 20) > imageLength) return;
       }
     }
   }
-  if (lazy.length === 0 || bytes * 2 + (1 << 20) > imageLength) return;
+  if (lazy.length === 0) return;
   const buf = new Uint8Array(bytes);
   let at = 0;
   for (const r of lazy) {

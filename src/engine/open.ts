@@ -184,7 +184,8 @@ export function analyzeImage(image: Uint8Array, mode: RecoveryMode, fast?: FastS
     replay(state, view, segments, header.minor);
   }
   reshapeRows(state);
-  rehomeLazyRows(state.rows.tables(), image.length);
+  // Only the part of a sparse (fast path) image that was read occupies memory.
+  rehomeLazyRows(state.rows.tables(), image.length - (fast?.checkpoint.offset ?? 0));
   const indexes = new IndexState();
   for (const c of state.catalog.list()) {
     indexes.rebuild(c.id, c.fields, c.indexes, state.rows.values(c.id));

@@ -40,7 +40,7 @@ import { primaryNotFound } from './catalog.ts';
 import { payloadOf } from './recovery.ts';
 import type { RowStore } from './row-store.ts';
 import { keyString, recordRoute } from './row-store.ts';
-import { lazyPlan, lazyRowOf } from './lazy-rows.ts';
+import { hintFieldOf, lazyPlan, lazyRowOf } from './lazy-rows.ts';
 import type { LazyPlan } from './lazy-rows.ts';
 
 export interface LoadState {
@@ -86,7 +86,8 @@ export function applyLogRecord(state: LoadState, payload: Uint8Array): void {
   if (named !== undefined) {
     // Kept encoded when the walk vouches for it (lazy-rows.ts); deletes and anything
     // unusual take the decoding path below.
-    const lazy = lazyRowOf(payload, planFor(c.id, c.primaryField, pkType, fields), head.schemaVersion);
+    const plan = planFor(c.id, c.primaryField, pkType, fields, hintFieldOf(c.indexes));
+    const lazy = lazyRowOf(payload, plan, head.schemaVersion);
     if (lazy !== null) {
       state.rows.put(c.id, lazy.key, lazy);
       return;
@@ -109,16 +110,22 @@ export function applyLogRecord(state: LoadState, payload: Uint8Array): void {
 /** One plan per field list (a schema version's fields array), primary field and collection. */
 const plans = new WeakMap<readonly FieldDef[], Map<string, LazyPlan>>();
 
-function planFor(collectionId: number, primaryField: string, pkType: RecordLayout['pkType'], fields: readonly FieldDef[]): LazyPlan {
+function planFor(
+  collectionId: number,
+  primaryField: string,
+  pkType: RecordLayout['pkType'],
+  fields: readonly FieldDef[],
+  hintField: string | undefined,
+): LazyPlan {
   let m = plans.get(fields);
   if (m === undefined) {
     m = new Map();
     plans.set(fields, m);
   }
-  const k = `${collectionId}:${primaryField}`;
+  const k = `${collectionId}:${primaryField}:${hintField ?? ''}`;
   let plan = m.get(k);
   if (plan === undefined || plan.layout.pkType !== pkType) {
-    plan = lazyPlan({ collectionId, primaryField, pkType, fields });
+    plan = lazyPlan({ collectionId, primaryField, pkType, fields }, hintField);
     m.set(k, plan);
   }
   return plan;

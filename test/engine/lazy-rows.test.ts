@@ -98,8 +98,8 @@ describe('lazy rows', () => {
     expect(accepted).toBeGreaterThan(0);
   });
 
-  it('derives index buckets equal to the ones of decoded rows', () => {
-    const plan = lazyPlan(LAYOUT);
+  it.each([undefined, 'grp', 'name', 'id'])('derives index buckets equal to the ones of decoded rows (hint %s)', (hint) => {
+    const plan = lazyPlan(LAYOUT, hint);
     const defs = [
       { name: 'g', path: ['grp'], kind: 'non_unique' as const },
       { name: 'n', path: ['name'], kind: 'unique' as const },
