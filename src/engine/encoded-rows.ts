@@ -26,12 +26,12 @@ export function rememberEncoded(row: StoredRow, fields: readonly FieldDef[], sch
   encoded.set(row, { fields, schemaVersion, bytes });
 }
 
-function reusable(p: Uint8Array, collectionId: number, fields: readonly FieldDef[], schemaVersion: number): boolean {
+function reusable(p: Uint8Array, collectionId: number, recordVersion: number, schemaVersion: number): boolean {
   if (p.length < 11) return false;
   const version = p[0]! | (p[1]! << 8);
   const cid = (p[2]! | (p[3]! << 8) | (p[4]! << 16) | (p[5]! << 24)) >>> 0;
   const sv = (p[6]! | (p[7]! << 8) | (p[8]! << 16) | (p[9]! << 24)) >>> 0;
-  return cid === collectionId && sv === schemaVersion && version === recordVersionFor(fields) && (p[OP_AT] === 1 || p[OP_AT] === 2);
+  return cid === collectionId && sv === schemaVersion && version === recordVersion && (p[OP_AT] === 1 || p[OP_AT] === 2);
 }
 
 /**
@@ -43,9 +43,11 @@ export function encodedInsertOf(
   collectionId: number,
   fields: readonly FieldDef[],
   schemaVersion: number,
+  /** `recordVersionFor(fields)`, when the caller has it (checkpoints ask once per collection). */
+  recordVersion: number = recordVersionFor(fields),
 ): Uint8Array | undefined {
   const own = row.encoded;
-  if (own !== undefined && reusable(own, collectionId, fields, schemaVersion)) {
+  if (own !== undefined && reusable(own, collectionId, recordVersion, schemaVersion)) {
     if (own[OP_AT] === 1) return own;
     const copy = own.slice();
     copy[OP_AT] = 1;

@@ -102,6 +102,16 @@ export class RowStore {
   }
 }
 
+/** Key strings in byte order (`fixedWidthOrder` when it applies, else the default sort). */
+export function sortedKeyStrings(keys: Iterable<string>): string[] {
+  const list = [...keys];
+  const order = fixedWidthOrder(list);
+  if (order === null) return list.sort();
+  const out = new Array<string>(list.length);
+  for (let i = 0; i < list.length; i++) out[i] = list[order[i]!]!;
+  return out;
+}
+
 /**
  * The permutation that puts key strings (one char per byte) in byte order, for keys of one
  * fixed width — every int64/uint64/timestamp/float64/uuid primary key: an LSD radix sort

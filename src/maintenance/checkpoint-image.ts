@@ -18,12 +18,13 @@ import { schemaError } from '../errors.ts';
 import { encodeCatalogRecord } from '../format/catalog.ts';
 import { compareStringsUtf8, keyFromString } from '../format/canonical-key.ts';
 import type { IndexEntry } from '../format/index-payload.ts';
-import { encodeRecord, OP_INSERT } from '../format/record.ts';
+import { encodeRecord, OP_INSERT, recordVersionFor } from '../format/record.ts';
 import type { RecordLayout } from '../format/record.ts';
 import { findTopLevelField } from '../schema/field-paths.ts';
 import type { CollectionState } from '../engine/catalog.ts';
 import type { EngineState } from '../engine/open.ts';
 import type { StoredRow } from '../engine/row-store.ts';
+import { sortedKeyStrings } from '../engine/row-store.ts';
 import { encodedInsertOf, rememberEncoded } from '../engine/encoded-rows.ts';
 
 export interface CheckpointPieces {
@@ -75,8 +76,8 @@ export function layoutOf(c: CollectionState): RecordLayout {
 }
 
 /** The op-1 record of a live row at the collection's current version (cached). */
-export function encodedRow(c: CollectionState, layout: RecordLayout, r: StoredRow): Uint8Array {
-  const hit = encodedInsertOf(r, c.id, c.fields, c.schemaVersion);
+export function encodedRow(c: CollectionState, layout: RecordLayout, r: StoredRow, recordVersion = recordVersionFor(c.fields)): Uint8Array {
+  const hit = encodedInsertOf(r, c.id, c.fields, c.schemaVersion, recordVersion);
   if (hit !== undefined) return hit;
   const bytes = encodeRecord(layout, OP_INSERT, c.schemaVersion, r.pk, r.row);
   rememberEncoded(r, c.fields, c.schemaVersion, bytes);
@@ -133,7 +134,7 @@ export function encodeIndexBlob(state: EngineState): Uint8Array {
         const name = utf8.encode(ix.def.name);
         const buckets = [...ix.buckets.values()]
           .sort((a, b) => compareKeyBytes(a.key, b.key))
-          .map((b) => ({ key: b.key, pks: [...b.pks].sort() }));
+          .map((b) => ({ key: b.key, pks: sortedKeyStrings(b.pks) }));
         for (const b of buckets) {
           for (const pk of b.pks) size += 4 + 1 + 1 + 4 + name.length + 4 + b.key.length + 4 + pk.length;
           count += b.pks.length;
@@ -178,7 +179,8 @@ export function buildCheckpointPieces(state: EngineState): CheckpointPieces {
   for (const c of state.catalog.list()) {
     catalog.push(...flattenedCatalog(c));
     const layout = layoutOf(c);
-    for (const r of state.rows.sortedByKey(c.id)) records.push(encodedRow(c, layout, r));
+    const recordVersion = recordVersionFor(c.fields);
+    for (const r of state.rows.sortedByKey(c.id)) records.push(encodedRow(c, layout, r, recordVersion));
   }
   return { catalog, records, indexBlob: encodeIndexBlob(state) };
 }
