@@ -1,6 +1,7 @@
 // Profiling aid for the reopen/checkpoint path (not part of `npm run bench`): builds the
 // standard 100k-row file once, then times checkpoint() and open + first get in fresh
-// processes. `node --cpu-prof bench/profile-reopen.mjs open <dir>` profiles one phase.
+// processes (with --expose-gc, collecting before each timed region as bench/worker.mjs
+// does). `node --cpu-prof bench/profile-reopen.mjs open <dir>` profiles one phase.
 import { mkdirSync, rmSync, existsSync, copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL, fileURLToPath } from 'node:url';
@@ -37,17 +38,20 @@ if (phase === 'insert-checkpoint') {
   mkdirSync(dir, { recursive: true });
   const e = openEngine(dir, { fresh: true });
   e.insertAll(e.prepare(logicalRows(N)));
+  globalThis.gc?.();
   const t0 = performance.now();
   e.checkpoint();
   console.log(`checkpoint after insert ${ms(t0)} ms`);
   e.close();
 } else if (phase === 'checkpoint') {
   const e = openEngine(dir, { fresh: false });
+  globalThis.gc?.();
   const t0 = performance.now();
   e.checkpoint();
   console.log(`checkpoint ${ms(t0)} ms`);
   e.close();
 } else if (phase === 'open') {
+  globalThis.gc?.();
   const t0 = performance.now();
   const e = openEngine(dir, { fresh: false });
   const row = e.getOne(BigInt(N >> 1));
@@ -56,7 +60,7 @@ if (phase === 'insert-checkpoint') {
 } else {
   if (phase !== 'reuse' || !existsSync(file(base))) build();
   const self = fileURLToPath(import.meta.url);
-  const run = (p, d) => spawnSync(process.execPath, [self, p, d, String(N)], { stdio: 'inherit' });
+  const run = (p, d) => spawnSync(process.execPath, ['--expose-gc', self, p, d, String(N)], { stdio: 'inherit' });
   const plain = fresh('plain');
   console.log('-- checkpoint in the inserting process');
   run('insert-checkpoint', join(dir, 'ins'));
