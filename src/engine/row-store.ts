@@ -124,23 +124,29 @@ export function fixedWidthOrder(keys: readonly string[]): Int32Array | null {
   if (n < 256) return null;
   const w = keys[0]!.length;
   if (w === 0 || w > 16) return null;
-  for (let i = 1; i < n; i++) if (keys[i]!.length !== w) return null;
+  // The key bytes in one flat array: every pass below reads it instead of n strings.
+  const bytes = new Uint8Array(n * w);
+  for (let i = 0, at = 0; i < n; i++, at += w) {
+    const k = keys[i]!;
+    if (k.length !== w) return null;
+    for (let j = 0; j < w; j++) {
+      const c = k.charCodeAt(j);
+      if (c > 255) return null;
+      bytes[at + j] = c;
+    }
+  }
   let src = new Int32Array(n);
   for (let i = 0; i < n; i++) src[i] = i;
   let dst = new Int32Array(n);
   const count = new Int32Array(257);
   for (let pos = w - 1; pos >= 0; pos--) {
     count.fill(0);
-    for (let i = 0; i < n; i++) {
-      const c = keys[i]!.charCodeAt(pos);
-      if (c > 255) return null;
-      count[c + 1]!++;
-    }
-    if (count[keys[0]!.charCodeAt(pos) + 1] === n) continue;
+    for (let i = 0, at = pos; i < n; i++, at += w) count[bytes[at]! + 1]!++;
+    if (count[bytes[pos]! + 1] === n) continue;
     for (let b = 0; b < 256; b++) count[b + 1]! += count[b]!;
     for (let i = 0; i < n; i++) {
       const k = src[i]!;
-      dst[count[keys[k]!.charCodeAt(pos)]!++] = k;
+      dst[count[bytes[k * w + pos]!]!++] = k;
     }
     const t = src;
     src = dst;

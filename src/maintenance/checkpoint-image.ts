@@ -31,6 +31,8 @@ export interface CheckpointPieces {
   catalog: Uint8Array[];
   records: Uint8Array[];
   indexBlob: Uint8Array;
+  /** Total length of `records` (summed while they are gathered: one pass less over them). */
+  recordBytes: number;
 }
 
 /** The flattened catalog of §11.2 for one collection. */
@@ -176,11 +178,16 @@ const utf8 = new TextEncoder();
 export function buildCheckpointPieces(state: EngineState): CheckpointPieces {
   const catalog: Uint8Array[] = [];
   const records: Uint8Array[] = [];
+  let recordBytes = 0;
   for (const c of state.catalog.list()) {
     catalog.push(...flattenedCatalog(c));
     const layout = layoutOf(c);
     const recordVersion = recordVersionFor(c.fields);
-    for (const r of state.rows.sortedByKey(c.id)) records.push(encodedRow(c, layout, r, recordVersion));
+    for (const r of state.rows.sortedByKey(c.id)) {
+      const p = encodedRow(c, layout, r, recordVersion);
+      recordBytes += p.length;
+      records.push(p);
+    }
   }
-  return { catalog, records, indexBlob: encodeIndexBlob(state) };
+  return { catalog, records, indexBlob: encodeIndexBlob(state), recordBytes };
 }

@@ -49,7 +49,8 @@ export function appendCheckpoint(store: Store, state: EngineState): CheckpointRe
   const pieces = buildCheckpointPieces(state);
   const bytesBefore = store.length();
   const C = Math.max(bytesBefore, SEGMENT_START);
-  const P = framedCheckpointLength(pieces.catalog, pieces.records, pieces.indexBlob);
+  // The envelope length is additive per piece; the records' total is already known.
+  const P = framedCheckpointLength(pieces.catalog, [], pieces.indexBlob) + 4 * pieces.records.length + pieces.recordBytes;
   if (P > U32_MAX) {
     // The superblock stores the checkpoint length as u32 (§3.1).
     throw usageError('OutOfBounds', `checkpoint payload of ${P} bytes exceeds the format's u32 limit`, { payloadLength: P });
