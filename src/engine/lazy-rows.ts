@@ -326,8 +326,10 @@ export function valueOfKeyString(t: ScalarType, ks: string): ScalarValue {
 
 /**
  * Encoded rows point into the file image they were loaded from, which keeps the whole
- * image alive. When the live payloads are a small part of it (a log full of overwritten or
- * deleted rows), they are copied into one buffer of their own so the image can be freed.
+ * image alive. When the live payloads are a small part of it (under a quarter: a log full
+ * of overwritten or deleted rows), they are copied into one buffer of their own so the
+ * image can be freed. A log of inserts only (record + index segment per row) stays put:
+ * copying would cost more than the at most 4× the payload bytes it could free.
  */
 export function rehomeLazyRows(tables: Iterable<Map<string, StoredRow>>, imageLength: number): void {
   if (imageLength <= 1 << 20) return;
@@ -339,7 +341,7 @@ export function rehomeLazyRows(tables: Iterable<Map<string, StoredRow>>, imageLe
         lazy.push(r);
         bytes += r.length;
         // Enough of the image is live: keep it (the usual case stops here early).
-        if (bytes * 2 + (1 << 20) > imageLength) return;
+        if (bytes * 4 + (1 << 20) > imageLength) return;
       }
     }
   }
