@@ -190,19 +190,57 @@ type StepResult = { kind: 'segment'; segment: ScannedSegment } | { kind: 'torn';
  * EOF) are returned rather than thrown so each scan applies its own policy.
  */
 function step(reader: WindowedReader, L: number, offset: number): StepResult {
-  if (L - offset < SEGMENT_HEADER_SIZE) return { kind: 'torn', part: 'header' };
-  const header = parseHeader(reader.read(offset, SEGMENT_HEADER_SIZE), 0, { offset });
+  if (L - offset < SEGMENT_HEADER_SIZE) return TORN_HEADER;
+  const b = reader.read(offset, SEGMENT_HEADER_SIZE);
+  // Scans parse hundreds of thousands of headers: a valid one is recognised without the
+  // allocations of parseHeader (views, bigints, error details); anything else goes through
+  // parseHeader, which throws the precise §4.4 error.
+  let type: number;
+  let payloadCrc: number;
+  let lenLo: number;
+  let lenHi: number;
+  if (headerIsValid(b)) {
+    type = b[6]! | (b[7]! << 8);
+    lenLo = u32At(b, 12);
+    lenHi = u32At(b, 16);
+    payloadCrc = u32At(b, 20);
+  } else {
+    const header = parseHeader(b, 0, { offset });
+    type = header.type;
+    payloadCrc = header.payloadCrc;
+    lenLo = Number(header.payloadLen & 0xffff_ffffn);
+    lenHi = Number(header.payloadLen >> 32n);
+  }
   const remaining = L - offset - SEGMENT_HEADER_SIZE;
-  if (header.payloadLen > BigInt(remaining)) return { kind: 'torn', part: 'payload' };
-  const payloadLen = Number(header.payloadLen);
+  // remaining < 2^53, so a length with hi ≥ 2^21 exceeds it; below that the sum is exact.
+  if (lenHi >= 0x20_0000 || lenHi * 0x1_0000_0000 + lenLo > remaining) return TORN_PAYLOAD;
+  const payloadLen = lenHi * 0x1_0000_0000 + lenLo;
   const payloadAt = offset + SEGMENT_HEADER_SIZE;
-  if (scanChecksPayloadCrc(header.type) && reader.crc(payloadAt, payloadLen) !== header.payloadCrc) {
+  if (scanChecksPayloadCrc(type) && reader.crc(payloadAt, payloadLen) !== payloadCrc) {
     throw formatError('BadSegmentPayloadChecksum', `segment payload checksum mismatch at offset ${offset}`, { offset });
   }
   return {
     kind: 'segment',
-    segment: { offset, type: header.type, payloadLen, payloadCrc: header.payloadCrc, end: payloadAt + payloadLen },
+    segment: { offset, type: type as SegmentType, payloadLen, payloadCrc, end: payloadAt + payloadLen },
   };
+}
+
+const TORN_HEADER: StepResult = { kind: 'torn', part: 'header' };
+const TORN_PAYLOAD: StepResult = { kind: 'torn', part: 'payload' };
+
+function u32At(b: Uint8Array, at: number): number {
+  return (b[at]! | (b[at + 1]! << 8) | (b[at + 2]! << 16) | (b[at + 3]! << 24)) >>> 0;
+}
+
+/** Exactly the checks of parseHeader, true iff it would return (b holds ≥ 32 bytes). */
+function headerIsValid(b: Uint8Array): boolean {
+  if (b.length < SEGMENT_HEADER_SIZE) return false;
+  if (b[0] !== SEGMENT_MAGIC[0] || b[1] !== SEGMENT_MAGIC[1] || b[2] !== SEGMENT_MAGIC[2] || b[3] !== SEGMENT_MAGIC[3]) return false;
+  if ((b[4]! | (b[5]! << 8)) !== 0) return false;
+  if (!isSegmentType(b[6]! | (b[7]! << 8))) return false;
+  if (u32At(b, 8) !== SEGMENT_HEADER_SIZE) return false;
+  if (b[24] !== CHECKSUM_KIND_CRC32C) return false;
+  return crc32c(b.subarray(0, HEADER_CRC_AT)) === u32At(b, HEADER_CRC_AT);
 }
 
 function checkStart(start: number): void {
