@@ -22,23 +22,8 @@ export function decodeUtf8(bytes: Uint8Array): string | null {
   }
 }
 
-/** Byte length of `s` in UTF-8 without allocating (lone surrogates count as U+FFFD, like TextEncoder). */
-export function utf8Length(s: string): number {
-  let n = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x80) n += 1;
-    else if (c < 0x800) n += 2;
-    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
-      const d = s.charCodeAt(i + 1);
-      if (d >= 0xdc00 && d <= 0xdfff) {
-        n += 4;
-        i++;
-      } else n += 3;
-    } else n += 3;
-  }
-  return n;
-}
+/** Byte length of `s` in UTF-8 without allocating; one definition shared with the schema layer. */
+export { utf8ByteLength as utf8Length } from '../schema/text.ts';
 
 export class ByteReader {
   readonly buf: Uint8Array;

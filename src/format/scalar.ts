@@ -10,6 +10,7 @@ import { formatError, type ModelVaultError } from '../errors.ts';
 import type { ScalarType, Type } from '../schema/types.ts';
 import type { ScalarValue } from '../schema/values.ts';
 import type { ByteReader, ByteWriter } from './bytes.ts';
+import { isWellFormedUnicode as isWellFormedString } from '../schema/text.ts';
 
 export const TAG_BOOL = 0;
 export const TAG_INT64 = 1;
@@ -56,13 +57,9 @@ export function scalarTag(t: ScalarType): number {
   }
 }
 
-// Lone surrogates have no UTF-8 form; TextEncoder would silently store U+FFFD instead.
-const LONE_SURROGATE = /\p{Cs}/u;
-
-/** True iff `s` survives a UTF-8 round trip unchanged (no unpaired surrogates). */
-export function isWellFormedString(s: string): boolean {
-  return !LONE_SURROGATE.test(s);
-}
+// Lone surrogates have no UTF-8 form (TextEncoder would silently store U+FFFD instead);
+// the check lives with the schema layer's other text rules so both layers agree.
+export { isWellFormedString };
 
 /** Writes tag + u32 length + UTF-8, refusing strings UTF-8 cannot represent. */
 export function writeTaggedString(w: ByteWriter, v: string): void {
