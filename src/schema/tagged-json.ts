@@ -10,6 +10,7 @@ import { usageError } from '../errors.ts';
 import type { Constraint, FieldDef, IndexDef, ScalarType, Type } from './types.ts';
 import { isEnum, isList, isObject, isOptional, SCALAR_TYPES } from './types.ts';
 import { hasField, isPlainObjectValue, setField } from './values.ts';
+import { compareUtf8 } from './field-paths.ts';
 import type { Row, ScalarValue, Value } from './values.ts';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -97,21 +98,8 @@ export function uuidFromText(s: string): Uint8Array {
 // ---------------------------------------------------------------------------------------
 // Key order
 
-/** Orders strings by their UTF-8 bytes (= code point order), like Rust's `BTreeMap<String,_>`. */
-export function compareUtf8(a: string, b: string): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    const x = a.charCodeAt(i);
-    const y = b.charCodeAt(i);
-    if (x === y) continue;
-    // UTF-16 order differs from code point order only when a surrogate meets U+E000..U+FFFF.
-    const xs = x >= 0xd800 && x <= 0xdfff;
-    const ys = y >= 0xd800 && y <= 0xdfff;
-    if (xs !== ys) return xs ? 1 : -1;
-    return x < y ? -1 : 1;
-  }
-  return a.length - b.length;
-}
+// Rust's BTreeMap<String,_> order = UTF-8 byte order; one definition in field-paths.ts.
+export { compareUtf8 };
 
 // ---------------------------------------------------------------------------------------
 // Values: encode (schema-driven)
