@@ -113,6 +113,18 @@ export function sortedKeyStrings(keys: Iterable<string>): string[] {
 }
 
 /**
+ * The permutation that puts key strings (one char per byte) in byte order: `fixedWidthOrder`
+ * when it applies, else a comparison sort of positions (string order is byte order here).
+ */
+export function keyOrder(keys: readonly string[]): ArrayLike<number> {
+  const order = fixedWidthOrder(keys);
+  if (order !== null) return order;
+  const idx = new Array<number>(keys.length);
+  for (let i = 0; i < idx.length; i++) idx[i] = i;
+  return idx.sort((a, b) => (keys[a]! < keys[b]! ? -1 : keys[a]! > keys[b]! ? 1 : 0));
+}
+
+/**
  * The permutation that puts key strings (one char per byte) in byte order, for keys of one
  * fixed width — every int64/uint64/timestamp/float64/uuid primary key: an LSD radix sort
  * that skips byte positions where all keys agree (the high bytes of small integers),

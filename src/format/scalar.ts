@@ -7,6 +7,7 @@
  * of bytes surfaces as `Format.TruncatedRecordPayload`.
  */
 import { formatError, type ModelVaultError } from '../errors.ts';
+import { sharedBigInt } from '../schema/shared-bigints.ts';
 import type { ScalarType, Type } from '../schema/types.ts';
 import type { ScalarValue } from '../schema/values.ts';
 import type { ByteReader, ByteWriter } from './bytes.ts';
@@ -143,10 +144,10 @@ export function readTaggedScalar(r: ByteReader, expected: Type): ScalarValue {
       return r.u8() !== 0;
     case 'int64':
       if (tag !== TAG_INT64) throw recordTypeMismatch('expected int64 tag');
-      return r.i64();
+      return sharedBigInt(r.i64());
     case 'uint64':
       if (tag !== TAG_UINT64) throw recordTypeMismatch('expected uint64 tag');
-      return r.u64();
+      return sharedBigInt(r.u64());
     case 'float64':
       if (tag !== TAG_FLOAT64) throw recordTypeMismatch('expected float64 tag');
       return r.f64();
@@ -162,7 +163,7 @@ export function readTaggedScalar(r: ByteReader, expected: Type): ScalarValue {
       return r.bytes(16).slice();
     case 'timestamp':
       if (tag !== TAG_TIMESTAMP) throw recordTypeMismatch('expected timestamp tag');
-      return r.i64();
+      return sharedBigInt(r.i64());
     default:
       throw unsupportedRecordType();
   }

@@ -14,6 +14,7 @@
 import type { CollectionState } from '../engine/catalog.ts';
 import type { IndexState } from '../engine/index-state.ts';
 import type { RowStore, StoredRow } from '../engine/row-store.ts';
+import { keyOrder } from '../engine/row-store.ts';
 import type { Row } from '../schema/values.ts';
 import type { Query } from './ast.ts';
 import type { BoundPredicate } from './bound.ts';
@@ -145,36 +146,43 @@ function matches(pq: PreparedQuery): Sortable[] {
 }
 
 /**
- * Without ORDER BY: survivors keyed by primary key, then the keys sorted with the engine's
- * native string sort (one char per key byte, so string order is byte order) — several
- * times faster than sorting objects with a comparator.
+ * Without ORDER BY: survivors gathered in the access path's own order (see `matches`), then
+ * put in primary-key byte order by a permutation of their key strings (a radix pass for
+ * fixed-width keys, see row-store.ts) — no per-row Map, no comparator over row objects.
  */
-function matchesByPk(pq: PreparedQuery): { keys: string[]; rows: Map<string, Row> } {
+function matchesByPk(pq: PreparedQuery): { keys: string[]; rows: Row[]; order: ArrayLike<number> } {
   const table = pq.ctx.rows.table(pq.ctx.collection.id);
   const test = pq.test;
   const pks = candidates(pq, false);
-  const rows = new Map<string, Row>();
+  const keys: string[] = [];
+  const rows: Row[] = [];
   if (pks === null) {
-    for (const [pk, sr] of table) if (test === null || test(sr.row)) rows.set(pk, sr.row);
+    for (const [pk, sr] of table) {
+      if (test !== null && !test(sr.row)) continue;
+      keys.push(pk);
+      rows.push(sr.row);
+    }
   } else {
     for (const pk of pks) {
       const sr: StoredRow | undefined = table.get(pk);
-      if (sr !== undefined && (test === null || test(sr.row))) rows.set(pk, sr.row);
+      if (sr === undefined || (test !== null && !test(sr.row))) continue;
+      keys.push(pk);
+      rows.push(sr.row);
     }
   }
-  return { keys: [...rows.keys()].sort(), rows };
+  return { keys, rows, order: keyOrder(keys) };
 }
 
 export function runQuery(pq: PreparedQuery): Row[] {
   if (pq.limit === 0) return [];
-  if (pq.order.length === 0 && pq.indexOnly) {
-    // Index candidates that (by the index) need no other condition: sort the keys, then fetch
-    // and re-check until `limit` — the re-check touches only the rows that are returned.
+  if (pq.order.length === 0 && pq.indexOnly && pq.limit !== null) {
+    // Index candidates that (by the index) need no other condition, and a limit: sort the
+    // keys, then fetch and re-check until `limit` — only the rows returned are touched.
     const table = pq.ctx.rows.table(pq.ctx.collection.id);
     const test = pq.test!;
     const out: Row[] = [];
     let skip = pq.offset;
-    const max = pq.limit ?? Infinity;
+    const max = pq.limit;
     for (const pk of candidates(pq, true)!) {
       const sr = table.get(pk);
       if (sr === undefined || !test(sr.row)) continue;
@@ -188,10 +196,10 @@ export function runQuery(pq: PreparedQuery): Row[] {
     return out;
   }
   if (pq.order.length === 0) {
-    const { keys, rows } = matchesByPk(pq);
-    const end = pq.limit === null ? keys.length : Math.min(keys.length, pq.offset + pq.limit);
-    const out: Row[] = [];
-    for (let i = pq.offset; i < end; i++) out.push(output(pq, rows.get(keys[i]!)!));
+    const { rows, order } = matchesByPk(pq);
+    const end = pq.limit === null ? rows.length : Math.min(rows.length, pq.offset + pq.limit);
+    const out = new Array<Row>(Math.max(0, end - pq.offset));
+    for (let i = pq.offset; i < end; i++) out[i - pq.offset] = output(pq, rows[order[i]!]!);
     return out;
   }
   const all = matches(pq);

@@ -18,6 +18,7 @@
  * above 2⁵³ it may already have lost the digits the caller meant.
  */
 import type { ScalarType } from './types.ts';
+import { bigIntOf, sharedBigInt } from './shared-bigints.ts';
 import type { ScalarValue } from './values.ts';
 import { isWellFormedUnicode } from './text.ts';
 
@@ -35,8 +36,8 @@ function refuse(type: ScalarType): ScalarResult {
 }
 
 function asSignedInt(v: unknown): bigint | null {
-  if (typeof v === 'bigint') return v >= INT64_MIN && v <= INT64_MAX ? v : null;
-  if (typeof v === 'number' && Number.isSafeInteger(v)) return BigInt(v);
+  if (typeof v === 'bigint') return v >= INT64_MIN && v <= INT64_MAX ? sharedBigInt(v) : null;
+  if (typeof v === 'number' && Number.isSafeInteger(v)) return bigIntOf(v);
   return null;
 }
 
@@ -64,8 +65,8 @@ export function acceptScalar(type: ScalarType, v: unknown): ScalarResult {
       return b === null ? refuse(type) : { ok: true, value: b };
     }
     case 'uint64': {
-      if (typeof v === 'bigint') return v >= 0n && v <= UINT64_MAX ? { ok: true, value: v } : refuse(type);
-      if (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0) return { ok: true, value: BigInt(v) };
+      if (typeof v === 'bigint') return v >= 0n && v <= UINT64_MAX ? { ok: true, value: sharedBigInt(v) } : refuse(type);
+      if (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0) return { ok: true, value: bigIntOf(v) };
       return refuse(type);
     }
     case 'float64':
