@@ -87,7 +87,9 @@ for (const w of workloads) {
     for (const e of engines) {
       const prev = cells[w][e];
       if (prev.length > 0 && (prev[0].na || prev[0].error)) continue; // no point repeating
-      prev.push(measure(e, w, run));
+      const r = measure(e, w, run);
+      if (r.error) console.error(`  ${e}/${w} run ${run + 1}: ${r.error}`);
+      prev.push(r);
     }
   }
   process.stdout.write(`  workload ${w} done (${Math.round((Date.now() - t0) / 1000)} s)\n`);
@@ -100,7 +102,10 @@ for (const w of workloads) {
     const runs = cells[w][e];
     const first = runs[0];
     const res = { workload: w, engine: e };
-    if (first.error) Object.assign(res, { error: first.error });
+    // A failure in any run (a failed result check, a crash) makes the whole cell an error:
+    // a median over the runs that happened to pass would hide it.
+    const failed = runs.find((r) => r.error);
+    if (failed) Object.assign(res, { error: runs.length > 1 ? `run ${runs.indexOf(failed) + 1} of ${runs.length}: ${failed.error}` : failed.error });
     else if (first.na) Object.assign(res, { na: first.na });
     else {
       const ms = median(runs.map((r) => r.ms));
@@ -143,6 +148,14 @@ for (const w of workloads) {
   const count = w === 'a' ? `${autocommitCount('modelvault', quick)} rows (lokijs ${autocommitCount('lokijs', quick)})` : ['b', 'c'].includes(w) ? `${N.toLocaleString('en-US')}` : '';
   console.log(`\n(${w}) ${l.label}${count ? ` — ${count}` : ''}${l.unit ? ` [${l.unit}]` : ''}`);
   console.log(table(header, rowsFor(w)));
+}
+if (workloads.includes('d_range') && workloads.includes('d_scan')) {
+  // The same ten 1% ranges with and without an index: the issue's (d) range target.
+  const gain = engines.map((e) => {
+    const [r, s] = ['d_range', 'd_scan'].map((w) => results.find((x) => x.workload === w && x.engine === e));
+    return `${e} ${r?.median_ms !== undefined && s?.median_ms !== undefined ? `${(s.median_ms / r.median_ms).toFixed(1)}×` : '—'}`;
+  });
+  console.log(`\nrange index gain (d_scan ÷ d_range; target ≥ 20× for modelvault): ${gain.join(', ')}`);
 }
 console.log('\nratio = peer / modelvault (time per operation; RSS): > 1 means modelvault is faster / smaller.');
 console.log('nedb and lokijs do not fsync: their (a) figures are not durable.');

@@ -41,6 +41,17 @@ export function open(dir) {
       }
       return total;
     },
+    // grp: a key range over the hand-made index table (ordered uint32 keys, every duplicate
+    // id in it), then the rows by id; score has no index table, so every row is read.
+    rangeRows(field, lo, hi) {
+      const rows = [];
+      if (field === 'grp') {
+        for (const { value: id } of grp.getRange({ start: lo, end: hi })) rows.push(main.get(id));
+      } else {
+        for (const { value: r } of main.getRange()) if (r[field] >= lo && r[field] < hi) rows.push(r);
+      }
+      return rows;
+    },
     checkpoint: undefined,
     compact: undefined,
     size: () => statSync(file).size,

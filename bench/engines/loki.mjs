@@ -48,6 +48,15 @@ export async function open(dir, { fresh }) {
       for (const g of groups) total += coll.find({ grp: g }).length;
       return total;
     },
+    // LokiJS applies only the first operator of {field: {$gte, $lt}}, and uses a binary index
+    // only for the first filter of a chain: $between (inclusive, indexed on grp) narrows to
+    // [lo, hi], then $lt drops v = hi. On score (no index) both filters scan.
+    rangeRows: (field, lo, hi) =>
+      coll
+        .chain()
+        .find({ [field]: { $between: [lo, hi] } })
+        .find({ [field]: { $lt: hi } })
+        .data(),
     checkpoint: undefined,
     compact: undefined,
     size: () => statSync(file).size,

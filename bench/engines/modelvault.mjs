@@ -27,6 +27,12 @@ export const info = {
   notes: 'append-only log, fsync per commit',
 };
 
+/** `lo <= field < hi` with the field's value kind (int64 → bigint, float64 → number). */
+function rangeQuery(field, lo, hi) {
+  const v = field === 'grp' ? BigInt : Number;
+  return { where: { and: [{ gte: { path: field, value: v(lo) } }, { lt: { path: field, value: v(hi) } }] } };
+}
+
 export function open(dir, { fresh }) {
   const file = join(dir, 'bench.typra');
   const db = Database.open(file);
@@ -54,6 +60,16 @@ export function open(dir, { fresh }) {
       let total = 0;
       for (const g of groups) total += db.query(C, { where: { eq: { path: 'grp', value: BigInt(g) } } }).length;
       return total;
+    },
+    // A half-open range on one field: an index range scan on grp, a collection scan on score.
+    rangeRows(field, lo, hi) {
+      if (typeof db.query !== 'function') throw new NotImplemented('query');
+      return db.query(C, rangeQuery(field, lo, hi));
+    },
+    planOf(field, lo, hi) {
+      if (typeof db.explain !== 'function') throw new NotImplemented('explain');
+      const text = db.explain(C, rangeQuery(field, lo, hi));
+      return { index: /\bIndexRangeScan\b/.test(text), text };
     },
     checkpoint() {
       if (typeof db.checkpoint !== 'function') throw new NotImplemented('checkpoint');

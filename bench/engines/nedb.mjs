@@ -35,6 +35,8 @@ export async function open(dir, { fresh }) {
       for (const g of groups) total += (await db.findAsync({ grp: g })).length;
       return total;
     },
+    // nedb answers $gt/$gte/$lt/$lte from an index when the field has one (grp), else scans.
+    rangeRows: (field, lo, hi) => db.findAsync({ [field]: { $gte: lo, $lt: hi } }),
     checkpoint: undefined,
     compact: () => db.compactDatafileAsync(),
     size: () => statSync(file).size,

@@ -31,6 +31,12 @@ export function make(mode) {
       const ins = db.prepare('INSERT OR REPLACE INTO bench (id, name, score, active, tags, grp) VALUES (?, ?, ?, ?, ?, ?)');
       const sel = db.prepare('SELECT id, name, score, active, tags, grp FROM bench WHERE id = ?');
       const byGrp = db.prepare('SELECT id, name, score, active, tags, grp FROM bench WHERE grp = ?');
+      // Ranges: grp has bench_grp (SEARCH … USING INDEX), score has no index (SCAN bench).
+      const RANGE_SQL = {
+        grp: 'SELECT id, name, score, active, tags, grp FROM bench WHERE grp >= ? AND grp < ?',
+        score: 'SELECT id, name, score, active, tags, grp FROM bench WHERE score >= ? AND score < ?',
+      };
+      const byRange = { grp: db.prepare(RANGE_SQL.grp), score: db.prepare(RANGE_SQL.score) };
       const put = (r) => ins.run(r.id, r.name, r.score, r.active ? 1 : 0, JSON.stringify(r.tags), r.grp);
       const decode = (x) =>
         x === undefined ? null : { id: x.id, name: x.name, score: x.score, active: x.active === 1, tags: JSON.parse(x.tags), grp: x.grp };
@@ -54,6 +60,15 @@ export function make(mode) {
           let total = 0;
           for (const g of groups) total += byGrp.all(g).map(decode).length;
           return total;
+        },
+        rangeRows: (field, lo, hi) => byRange[field].all(lo, hi).map(decode),
+        planOf(field, lo, hi) {
+          const text = db
+            .prepare('EXPLAIN QUERY PLAN ' + RANGE_SQL[field])
+            .all(lo, hi)
+            .map((x) => x.detail)
+            .join('; ');
+          return { index: /USING INDEX bench_grp/.test(text), text };
         },
         checkpoint: mode === 'wal' ? () => db.pragma('wal_checkpoint(TRUNCATE)') : undefined,
         // In WAL mode VACUUM writes the new image into the WAL; the file shrinks only once

@@ -46,6 +46,18 @@ export function markdown(doc) {
   for (const w of ws.filter((w) => WORKLOADS.find((x) => x.id === w).unit)) {
     out.push(`| ${name(w)} | ${engines.map((e) => cellOf(get(w, e), (r) => fmt(r.ops_per_s))).join(' | ')} |`);
   }
+  if (ws.includes('d_range') && ws.includes('d_scan')) {
+    // The same ten 1% selections with and without an index, per engine.
+    out.push('');
+    out.push('**Range index gain** — (d_scan) median ÷ (d_range) median: how much faster each engine answers the same 1% ranges through its index than by scanning');
+    out.push('');
+    head('');
+    const gain = (e) => (r) => {
+      const s = get('d_scan', e);
+      return s?.median_ms !== undefined ? `${(s.median_ms / r.median_ms).toFixed(1)}×` : '—';
+    };
+    out.push(`| d_scan ÷ d_range | ${engines.map((e) => cellOf(get('d_range', e), gain(e))).join(' | ')} |`);
+  }
   out.push('');
   out.push('**Peak RSS** — MB, whole process (setup included); in brackets peer/modelvault');
   out.push('');

@@ -67,3 +67,34 @@ export function sameRow(row, i) {
     row.tags.join(',') === want.tags.join(',')
   );
 }
+
+/** Queries per range workload (d_range, d_scan). */
+export const RANGE_QUERIES = 10;
+
+/**
+ * The ten 1% selections of d_range and d_scan, as half-open ranges `lo <= v < hi` on one
+ * field, with the exact number of rows each must return. d_range ranges over the indexed
+ * `grp` (grp = i % 100, so [k, k+1) is 1% of the rows, spread over the whole key space);
+ * d_scan ranges over the unindexed `score` (score = i × 0.5, so [k·s·0.5, (k+1)·s·0.5) is
+ * the 1% block of ids [k·s, (k+1)·s), s = ⌊n/100⌋), which every engine must scan for.
+ * Ten different ranges (k = 0, 10, …, 90) so no engine answers from a result it kept.
+ */
+export function onePercentRanges(field, n) {
+  const out = [];
+  for (let q = 0; q < RANGE_QUERIES; q++) {
+    const k = q * 10;
+    if (field === 'grp') {
+      // Rows with i % 100 === k among 0 … n-1.
+      out.push({ lo: k, hi: k + 1, want: k < n ? Math.floor((n - 1 - k) / GROUPS) + 1 : 0 });
+    } else if (field === 'score') {
+      const s = Math.floor(n / GROUPS);
+      out.push({ lo: k * s * 0.5, hi: (k + 1) * s * 0.5, want: s });
+    } else throw new Error(`no ranges for field ${field}`);
+  }
+  return out;
+}
+
+/** A range of the same shape outside the timed set, for the untimed warm-up query. */
+export function warmUpRange(field, n) {
+  return field === 'grp' ? { lo: 5, hi: 6 } : { lo: 5 * Math.floor(n / GROUPS) * 0.5, hi: 6 * Math.floor(n / GROUPS) * 0.5 };
+}

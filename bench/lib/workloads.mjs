@@ -4,6 +4,8 @@ export const WORKLOADS = [
   { id: 'b', label: 'inserts in one transaction', unit: 'rows/s' },
   { id: 'c', label: 'gets by primary key, seeded random order', unit: 'gets/s' },
   { id: 'd', label: '100 equality queries on indexed grp', unit: 'queries/s' },
+  { id: 'd_range', label: '10 range queries returning 1% of rows each', unit: 'queries/s' },
+  { id: 'd_scan', label: '10 full scans returning 1% of rows each', unit: 'queries/s' },
   { id: 'e', label: 'close, reopen, first get', unit: '' },
   { id: 'e_ckpt', label: 'close, reopen, first get — after checkpoint', unit: '' },
   { id: 'f', label: 'checkpoint', unit: '' },
