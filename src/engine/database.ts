@@ -20,6 +20,8 @@ import { FileStore } from '../storage/file-store.ts';
 import { MemoryStore } from '../storage/memory-store.ts';
 import type { Store } from '../storage/store.ts';
 import type { CollectionState } from './catalog.ts';
+import { Catalog } from './catalog.ts';
+import { IndexState } from './index-state.ts';
 import { initializeImage, isIncompleteCreation, newDatabaseImage, parentDirectory, writeNewDatabase } from './create.ts';
 import type { FieldDef, IndexDef } from '../schema/types.ts';
 import type { MigrationPlan } from '../schema/evolution.ts';
@@ -27,13 +29,13 @@ import type { RowInput } from '../schema/validate.ts';
 import { Writer } from './writer.ts';
 import type { RegisteredCollection, SchemaVersionWriteOptions } from './writer.ts';
 import { claimWriter, refuseReaderOfOwnWriter } from './writer-registry.ts';
-import { viewLock, writerLock, writerOf } from './shared-handles.ts';
+import { handlesOf, viewLock, writerLock, writerOf } from './shared-handles.ts';
 import { analyzeStore } from './open.ts';
 import type { CheckpointUse, EngineState, ImageAnalysis, RecoveryMode } from './open.ts';
 import { publish } from './publish.ts';
 import type { TruncateReason } from './recovery.ts';
 import type { StoredRow } from './row-store.ts';
-import { keyString } from './row-store.ts';
+import { keyString, RowStore } from './row-store.ts';
 import { checkpointDb, compactInPlaceDb, compactToDb, exportSnapshotDb, restoreSnapshot } from '../maintenance/database-ops.ts';
 import type { CompactResult, MaintenanceOptions } from '../maintenance/database-ops.ts';
 import type { CheckpointResult } from '../maintenance/checkpoint.ts';
@@ -283,7 +285,20 @@ export class Database {
   close(): void {
     if (this.closed) return;
     this.writerImpl?.discard();
+    this.writerImpl = null;
     this.closed = true;
+    // A closed handle holds no rows: views of this writer keep the committed state they
+    // read (until a new writer of the file re-points them), and this handle drops its own,
+    // so closing releases the memory even while the caller keeps the handle object.
+    if (this.fs !== null && this.viewOf === null) {
+      for (const h of handlesOf<Database>(this.fs, this.path)) {
+        if (h !== this && h.viewOf === this) {
+          h.ownState = this.ownState;
+          h.viewOf = null;
+        }
+      }
+    }
+    this.ownState = { catalog: new Catalog(), rows: new RowStore(), indexes: new IndexState() };
     try {
       this.store.close();
     } finally {

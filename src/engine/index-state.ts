@@ -161,42 +161,41 @@ export class DerivedIndex {
   }
 }
 
-/** All derived indexes, per collection, in the collection's index-list order. */
+type RowSource = Iterable<{ row: Row; pkKey: Uint8Array }>;
+
+/**
+ * All derived indexes, per collection, in the collection's index-list order.
+ *
+ * Derivation is deferred to the first use of a collection's indexes (a query, a write, a
+ * checkpoint, `indexContents`): opening a file then costs no index work at all, so a
+ * process that opens, reads a few rows by key and closes never pays for it. A pending
+ * derivation reads the live row table when it runs; every row change reaches `onRowChange`,
+ * which derives first, so the result is the same as deriving eagerly.
+ */
 export class IndexState {
   private readonly byCollection = new Map<number, DerivedIndex[]>();
+  private readonly pending = new Map<number, () => DerivedIndex[]>();
 
-  /** Rebuilds one collection's indexes from its current definitions and rows. */
-  rebuild(
-    collectionId: number,
-    fields: readonly FieldDef[],
-    defs: readonly IndexDef[],
-    rows: Iterable<{ row: Row; pkKey: Uint8Array }>,
-  ): void {
-    const list = defs.map((d) => new DerivedIndex(collectionId, d, indexValueType(fields, d.path)));
-    if (list.length > 0) {
-      // Rows still encoded (checkpoint load) yield top-level index keys without a decode.
-      const readers = list.map((ix) =>
-        ix.keyType !== null && ix.def.path.length === 1 ? new EncodedKeyReader(ix.def.path[0]!, ix.keyType) : null,
-      );
-      for (const r of rows) {
-        if (r instanceof LazyRow) {
-          for (let i = 0; i < list.length; i++) {
-            const ix = list[i]!;
-            const ks = readers[i]?.keyOf(r);
-            if (ks === undefined) ix.add(r.row, r.key);
-            else if (ks !== null) ix.addKeyString(ks, r.key);
-          }
-          continue;
-        }
-        const pk = keyString(r.pkKey);
-        for (const ix of list) ix.add(r.row, pk);
-      }
+  /** (Re)defines one collection's indexes from its current definitions and rows, derived on first use. */
+  rebuild(collectionId: number, fields: readonly FieldDef[], defs: readonly IndexDef[], rows: RowSource): void {
+    this.byCollection.delete(collectionId);
+    if (defs.length === 0) {
+      this.pending.delete(collectionId);
+      this.byCollection.set(collectionId, []);
+      return;
     }
-    this.byCollection.set(collectionId, list);
+    this.pending.set(collectionId, () => derive(collectionId, fields, defs, rows));
   }
 
   of(collectionId: number): readonly DerivedIndex[] {
-    return this.byCollection.get(collectionId) ?? [];
+    const built = this.byCollection.get(collectionId);
+    if (built !== undefined) return built;
+    const build = this.pending.get(collectionId);
+    if (build === undefined) return [];
+    const list = build();
+    this.pending.delete(collectionId);
+    this.byCollection.set(collectionId, list);
+    return list;
   }
 
   get(collectionId: number, name: string): DerivedIndex | undefined {
@@ -210,4 +209,26 @@ export class IndexState {
       if (after !== null) ix.add(after, pkKey);
     }
   }
+}
+
+function derive(collectionId: number, fields: readonly FieldDef[], defs: readonly IndexDef[], rows: RowSource): DerivedIndex[] {
+  const list = defs.map((d) => new DerivedIndex(collectionId, d, indexValueType(fields, d.path)));
+  // Rows still encoded (checkpoint load) yield top-level index keys without a decode.
+  const readers = list.map((ix) =>
+    ix.keyType !== null && ix.def.path.length === 1 ? new EncodedKeyReader(ix.def.path[0]!, ix.keyType) : null,
+  );
+  for (const r of rows) {
+    if (r instanceof LazyRow) {
+      for (let i = 0; i < list.length; i++) {
+        const ix = list[i]!;
+        const ks = readers[i]?.keyOf(r);
+        if (ks === undefined) ix.add(r.row, r.key);
+        else if (ks !== null) ix.addKeyString(ks, r.key);
+      }
+      continue;
+    }
+    const pk = keyString(r.pkKey);
+    for (const ix of list) ix.add(r.row, pk);
+  }
+  return list;
 }

@@ -43,6 +43,20 @@ describe('same-process handles on one path', () => {
     expect(logicalAt(fs)).toEqual(logical(Database.open(PATH, { fs })));
   });
 
+  it('a closed writer releases its rows; its views keep the committed state, not staged writes', () => {
+    const { fs, writer } = setup();
+    const view = Database.open(PATH, { fs, readOnly: true });
+    writer.begin();
+    writer.insert('users', { id: 70n, email: 'staged@x.io', age: null });
+    const internals = writer as unknown as { state: { rows: { count(id: number): number } } };
+    writer.close();
+    expect(internals.state.rows.count(1)).toBe(0);
+    expect(view.rowCount('users')).toBe(5);
+    expect(view.get('users', 70n)).toBeNull();
+    expect(view.query('users', { where: { email: 'staged@x.io' } })).toEqual([]);
+    view.close();
+  });
+
   it('compactInPlace refreshes the views (their reads and snapshots use the new file)', () => {
     const { fs, writer } = setup();
     const view = Database.open(PATH, { fs, readOnly: true });
