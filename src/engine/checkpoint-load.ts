@@ -27,7 +27,8 @@ import { Catalog, primaryNotFound } from './catalog.ts';
 import type { CollectionState } from './catalog.ts';
 import { payloadOf } from './recovery.ts';
 import type { LoadState } from './replay.ts';
-import { hintFieldOf, lazyPlan, lazyRowOf } from './lazy-rows.ts';
+import { comparePks, hintFieldOf, lazyPlan, lazyRowAt, walkLazyRecord } from './lazy-rows.ts';
+import { CheckpointTable } from './row-table.ts';
 import type { LazyPlan } from './lazy-rows.ts';
 import { keyString, RowStore } from './row-store.ts';
 import type { StoredRow } from './row-store.ts';
@@ -105,7 +106,25 @@ interface LoadEntry {
   readonly pkType: ScalarType;
   readonly multi: boolean;
   readonly plan: LazyPlan;
-  readonly table: Map<string, StoredRow>;
+  /**
+   * (start, end, hint) of each record kept encoded, while the collection's records arrive
+   * in strictly ascending key order (they become a CheckpointTable); null once they did
+   * not, and the rows went into a plain Map.
+   */
+  spans: Float64Array | null;
+  count: number;
+}
+
+/** Moves the spans gathered so far into row objects in a plain Map (the fallback). */
+function toMap(rows: RowStore, buf: Uint8Array, entry: LoadEntry): void {
+  const spans = entry.spans;
+  if (spans === null) return;
+  entry.spans = null;
+  const table = rows.table(entry.c.id);
+  for (let i = 0; i < entry.count; i++) {
+    const r = lazyRowAt(buf, entry.plan, entry.c.schemaVersion, spans[i * 3]!, spans[i * 3 + 1]!, spans[i * 3 + 2]!);
+    table.set(r.key, r);
+  }
 }
 
 function buildState(catalogPayloads: Uint8Array[], buf: Uint8Array, spans: Float64Array, indexBlob: Uint8Array): LoadState {
@@ -134,7 +153,7 @@ function buildState(catalogPayloads: Uint8Array[], buf: Uint8Array, spans: Float
       if (pkField === undefined) throw primaryNotFound(c.primaryField);
       const layout = { collectionId: c.id, primaryField: c.primaryField, pkType: pkField.type, fields: c.fields };
       const plan = lazyPlan(layout, hintFieldOf(c.indexes));
-      entry = { c, layout, pkType: pkField.type as ScalarType, multi: hasMultiSegmentFields(c.fields), plan, table: rows.table(c.id) };
+      entry = { c, layout, pkType: pkField.type as ScalarType, multi: hasMultiSegmentFields(c.fields), plan, spans: new Float64Array(3 * 1024), count: 0 };
       layouts.set(cid, entry);
     }
     last = entry;
@@ -146,11 +165,28 @@ function buildState(catalogPayloads: Uint8Array[], buf: Uint8Array, spans: Float
     }
     // Kept encoded when a walk proves it decodes (lazy-rows.ts); the next checkpoint copies
     // the payload when it is still what a writer would emit (encoded-rows.ts).
-    const lazy = lazyRowOf(buf, entry.plan, c.schemaVersion, start, end);
-    if (lazy !== null) {
-      entry.table.set(lazy.key, lazy);
+    const hint = walkLazyRecord(buf, entry.plan, start, end);
+    if (hint !== -2) {
+      let spans = entry.spans;
+      const n = entry.count;
+      if (spans !== null && (n === 0 || comparePks(buf, spans[(n - 1) * 3]!, start, entry.plan) < 0)) {
+        if (spans.length < (n + 1) * 3) {
+          const grown = new Float64Array(spans.length * 2);
+          grown.set(spans);
+          spans = entry.spans = grown;
+        }
+        spans[n * 3] = start;
+        spans[n * 3 + 1] = end;
+        spans[n * 3 + 2] = hint;
+        entry.count = n + 1;
+        continue;
+      }
+      toMap(rows, buf, entry);
+      const lazy = lazyRowAt(buf, entry.plan, c.schemaVersion, start, end, hint);
+      rows.table(c.id).set(lazy.key, lazy);
       continue;
     }
+    toMap(rows, buf, entry);
     const payload = buf.subarray(start, end);
     // Like the reference: current fields, no schema-version check.
     const rec = decodeRecord(payload, layout);
@@ -160,6 +196,11 @@ function buildState(catalogPayloads: Uint8Array[], buf: Uint8Array, spans: Float
     // The payload goes with the row: the next checkpoint copies it when it is still what a
     // writer would emit (encoded-rows.ts checks version, collection and schema version).
     rows.put(c.id, keyString(pkKey), { pk: rec.pk, pkKey, row: rec.row!, version: c.schemaVersion, encoded: payload });
+  }
+  for (const e of layouts.values()) {
+    if (e.spans !== null && e.count > 0) {
+      rows.adopt(e.c.id, new CheckpointTable({ buf, plan: e.plan, version: e.c.schemaVersion, count: e.count, spans: e.spans }));
+    }
   }
   validateIndexPayload(indexBlob);
   return { catalog, rows };

@@ -177,14 +177,16 @@ export class IndexState {
   private readonly pending = new Map<number, () => DerivedIndex[]>();
 
   /** (Re)defines one collection's indexes from its current definitions and rows, derived on first use. */
-  rebuild(collectionId: number, fields: readonly FieldDef[], defs: readonly IndexDef[], rows: RowSource): void {
+  rebuild(collectionId: number, fields: readonly FieldDef[], defs: readonly IndexDef[], rows: RowSource | (() => RowSource)): void {
     this.byCollection.delete(collectionId);
     if (defs.length === 0) {
       this.pending.delete(collectionId);
       this.byCollection.set(collectionId, []);
       return;
     }
-    this.pending.set(collectionId, () => derive(collectionId, fields, defs, rows));
+    // A function defers even opening the row iterator (a checkpoint table would build
+    // every row object for it).
+    this.pending.set(collectionId, () => derive(collectionId, fields, defs, typeof rows === 'function' ? rows() : rows));
   }
 
   of(collectionId: number): readonly DerivedIndex[] {

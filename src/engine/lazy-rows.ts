@@ -27,6 +27,7 @@ import {
 import type { ScalarType, Type } from '../schema/types.ts';
 import type { Row, ScalarValue } from '../schema/values.ts';
 import type { StoredRow } from './row-store.ts';
+import type { RowTable } from './row-table.ts';
 
 const RECORD_V2 = 2;
 const OP_AT = 10;
@@ -174,17 +175,16 @@ function bodyStart(p: Uint8Array, s: number, plan: LazyPlan): number {
 }
 
 /**
- * The row of a v2 insert/replace payload `buf[start, end)`, kept encoded, or null when the
- * payload must be decoded eagerly (see the module comment).
+ * The hint offset (≥ −1, see `LazyRow`) of a v2 insert/replace payload `buf[start, end)` the
+ * walk vouches for, or −2 when the payload must be decoded eagerly (see the module comment).
  */
-export function lazyRowOf(buf: Uint8Array, plan: LazyPlan, version: number, start = 0, end = buf.length): LazyRow | null {
+export function walkLazyRecord(buf: Uint8Array, plan: LazyPlan, start: number, end: number): number {
   const p = buf;
-  if (end - start < PK_AT + 1 || (p[start]! | (p[start + 1]! << 8)) !== RECORD_V2) return null;
-  if (p[start + OP_AT] === 3) return null;
-  const key = pkKeyString(p, start, end, plan);
-  if (key === null) return null;
+  if (end - start < PK_AT + 1 || (p[start]! | (p[start + 1]! << 8)) !== RECORD_V2) return -2;
+  if (p[start + OP_AT] === 3) return -2;
+  if (!pkWalkable(p, start, end, plan)) return -2;
   let pos = bodyStart(p, start, plan);
-  if (end - pos < 4 || u32(p, pos) !== plan.body.length) return null;
+  if (end - pos < 4 || u32(p, pos) !== plan.body.length) return -2;
   pos += 4;
   const body = plan.body;
   const hintSlot = plan.hintSlot;
@@ -192,10 +192,73 @@ export function lazyRowOf(buf: Uint8Array, plan: LazyPlan, version: number, star
   for (let i = 0; i < body.length; i++) {
     if (i === hintSlot) hint = pos;
     pos = skipValue(p, pos, end, body[i]!);
-    if (pos < 0) return null;
+    if (pos < 0) return -2;
   }
-  if (pos !== end) return null;
-  return new LazyRow(buf, start, end, plan, key, version, hint);
+  return pos === end ? hint : -2;
+}
+
+/**
+ * The row of a v2 insert/replace payload `buf[start, end)`, kept encoded, or null when the
+ * payload must be decoded eagerly (see the module comment).
+ */
+export function lazyRowOf(buf: Uint8Array, plan: LazyPlan, version: number, start = 0, end = buf.length): LazyRow | null {
+  const hint = walkLazyRecord(buf, plan, start, end);
+  return hint === -2 ? null : lazyRowAt(buf, plan, version, start, end, hint);
+}
+
+/** The row object of a payload `walkLazyRecord` accepted (with the hint it returned). */
+export function lazyRowAt(buf: Uint8Array, plan: LazyPlan, version: number, start: number, end: number, hint: number): LazyRow {
+  return new LazyRow(buf, start, end, plan, pkKeyString(buf, start, end, plan)!, version, hint);
+}
+
+/** Whether `pkKeyString` can read the primary key (without building the string). */
+function pkWalkable(p: Uint8Array, s: number, n: number, plan: LazyPlan): boolean {
+  const t = plan.pkType;
+  const at = s + PK_AT;
+  if (t === 'int64' || t === 'uint64' || t === 'timestamp') return n - at >= 9 && p[at] === fixedWidthTag(t);
+  if (t === 'string') {
+    if (n - at < 5 || p[at] !== TAG_STRING) return false;
+    const len = u32(p, at + 1);
+    return len <= 1024 && asciiEnd(p, at + 5, len, n) >= 0;
+  }
+  return false;
+}
+
+/** Offset of the canonical key bytes of a walked record's primary key. */
+function pkKeyFrom(plan: LazyPlan, s: number): number {
+  return plan.pkType === 'string' ? s + PK_AT + 5 : s + PK_AT + 1;
+}
+
+/** Length of the canonical key bytes of a walked record's primary key. */
+function pkKeyLength(p: Uint8Array, s: number, plan: LazyPlan): number {
+  // Canonical key bytes of the 64-bit types are the value's little-endian bytes as stored.
+  return plan.pkType === 'string' ? u32(p, s + PK_AT + 1) : 8;
+}
+
+/** Byte order of a walked record's primary key against a key string (one char per byte). */
+export function comparePkKey(p: Uint8Array, s: number, plan: LazyPlan, key: string): number {
+  const from = pkKeyFrom(plan, s);
+  const len = pkKeyLength(p, s, plan);
+  const n = Math.min(len, key.length);
+  for (let i = 0; i < n; i++) {
+    const d = p[from + i]! - key.charCodeAt(i);
+    if (d !== 0) return d;
+  }
+  return len - key.length;
+}
+
+/** Byte order of the primary keys of two walked records of one plan. */
+export function comparePks(p: Uint8Array, a: number, b: number, plan: LazyPlan): number {
+  const af = pkKeyFrom(plan, a);
+  const bf = pkKeyFrom(plan, b);
+  const al = pkKeyLength(p, a, plan);
+  const bl = pkKeyLength(p, b, plan);
+  const n = Math.min(al, bl);
+  for (let i = 0; i < n; i++) {
+    const d = p[af + i]! - p[bf + i]!;
+    if (d !== 0) return d;
+  }
+  return al - bl;
 }
 
 export class LazyRow implements StoredRow {
@@ -331,7 +394,7 @@ export function valueOfKeyString(t: ScalarType, ks: string): ScalarValue {
  * image can be freed. A log of inserts only (record + index segment per row) stays put:
  * copying would cost more than the at most 4× the payload bytes it could free.
  */
-export function rehomeLazyRows(tables: Iterable<Map<string, StoredRow>>, imageLength: number): void {
+export function rehomeLazyRows(tables: Iterable<RowTable>, imageLength: number): void {
   if (imageLength <= 1 << 20) return;
   const lazy: LazyRow[] = [];
   let bytes = 0;

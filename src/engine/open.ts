@@ -17,6 +17,7 @@ import { Catalog } from './catalog.ts';
 import { loadCheckpoint } from './checkpoint-load.ts';
 import { IndexState } from './index-state.ts';
 import { rehomeLazyRows } from './lazy-rows.ts';
+import { CheckpointTable } from './row-table.ts';
 import { computeSafePrefix, guardPublishedPrefix } from './recovery.ts';
 import type { SafePrefix, TruncateReason } from './recovery.ts';
 import { replay, reshapeRows } from './replay.ts';
@@ -185,10 +186,12 @@ export function analyzeImage(image: Uint8Array, mode: RecoveryMode, fast?: FastS
   }
   reshapeRows(state);
   // Only the part of a sparse (fast path) image that was read occupies memory.
-  rehomeLazyRows(state.rows.tables(), image.length - (fast?.checkpoint.offset ?? 0));
+  // (A checkpoint's table is left alone: reading its rows would build every row object.)
+  const mapTables = [...state.rows.tables()].filter((t) => !(t instanceof CheckpointTable));
+  rehomeLazyRows(mapTables, image.length - (fast?.checkpoint.offset ?? 0));
   const indexes = new IndexState();
   for (const c of state.catalog.list()) {
-    indexes.rebuild(c.id, c.fields, c.indexes, state.rows.values(c.id));
+    indexes.rebuild(c.id, c.fields, c.indexes, () => state.rows.values(c.id));
   }
   return {
     header,

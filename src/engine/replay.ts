@@ -13,6 +13,8 @@
  * exactly as in the reference, and a version that never existed is still refused.
  */
 import { schemaError } from '../errors.ts';
+import { CheckpointTable } from './row-table.ts';
+import type { RowTable } from './row-table.ts';
 import { decodeCatalogRecord } from '../format/catalog.ts';
 import { canonicalKey } from '../format/canonical-key.ts';
 import { SegmentType } from '../format/constants.ts';
@@ -226,7 +228,8 @@ export function reshapeRows(state: LoadState): void {
 }
 
 /** The common case, checked without the entry arrays `for…of table` allocates. */
-function allAt(table: Map<string, { version: number }>, version: number): boolean {
+function allAt(table: RowTable, version: number): boolean {
+  if (table instanceof CheckpointTable) return table.allAtVersion(version);
   for (const r of table.values()) if (r.version !== version) return false;
   return true;
 }

@@ -3,6 +3,7 @@
  * Keys are `keyToString(canonicalKey(pk))`, so JS string order equals key byte order.
  */
 import type { Row, ScalarValue } from '../schema/values.ts';
+import type { RowTable } from './row-table.ts';
 
 /**
  * Same mapping as `keyToString` (one UTF-16 unit per byte), built as one flat string: keys
@@ -41,15 +42,20 @@ export interface StoredRow {
 }
 
 export class RowStore {
-  private readonly byCollection = new Map<number, Map<string, StoredRow>>();
+  private readonly byCollection = new Map<number, RowTable>();
 
-  table(collectionId: number): Map<string, StoredRow> {
+  table(collectionId: number): RowTable {
     let t = this.byCollection.get(collectionId);
     if (t === undefined) {
       t = new Map();
       this.byCollection.set(collectionId, t);
     }
     return t;
+  }
+
+  /** Installs a collection's table (a checkpoint's, see row-table.ts). */
+  adopt(collectionId: number, table: RowTable): void {
+    this.byCollection.set(collectionId, table);
   }
 
   get(collectionId: number, key: string): StoredRow | undefined {
@@ -93,7 +99,7 @@ export class RowStore {
   }
 
   /** Every collection's table. */
-  tables(): IterableIterator<Map<string, StoredRow>> {
+  tables(): IterableIterator<RowTable> {
     return this.byCollection.values();
   }
 

@@ -98,7 +98,7 @@ export class TxnScope {
     }
     const catalog = this.savedCatalog ?? live.catalog;
     const indexes = new IndexState();
-    for (const c of catalog.list()) indexes.rebuild(c.id, c.fields, c.indexes, rows.values(c.id));
+    for (const c of catalog.list()) indexes.rebuild(c.id, c.fields, c.indexes, () => rows.values(c.id));
     this.committed = { catalog, rows, indexes };
     return this.committed;
   }
@@ -119,7 +119,7 @@ export class TxnScope {
       this.savedCatalog = null;
       for (const id of this.reindexed) {
         const c = this.state.catalog.get(id);
-        indexes.rebuild(id, c?.fields ?? [], c?.indexes ?? [], c === undefined ? [] : rows.values(id));
+        indexes.rebuild(id, c?.fields ?? [], c?.indexes ?? [], () => (c === undefined ? [] : rows.values(id)));
       }
     }
     this.reindexed.clear();

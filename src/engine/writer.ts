@@ -140,7 +140,8 @@ export class Writer {
       scope.replaceAllRows(c.id, (r) => ({ pk: r.pk, pkKey: r.pkKey, row: reshape(r.row, names), version }));
       // Index state is what the rows imply: an added index covers existing rows at once.
       // (The reference writes no Index segment for that, and neither do we.)
-      this.db.state.indexes.rebuild(c.id, next.fields, next.indexes, this.db.state.rows.values(c.id));
+      const rows = this.db.state.rows;
+      this.db.state.indexes.rebuild(c.id, next.fields, next.indexes, () => rows.values(c.id));
       scope.noteReindexed(c.id);
       scope.body.push({ type: SegmentType.Schema, payload });
       return version;
