@@ -4,7 +4,8 @@ import { crc32cInit } from './crc32c';
 import { SCRATCH_BASE } from './layout';
 
 export { crc32c } from './crc32c';
-export { checkpointFrame } from './checkpoint';
+export { checkpointHead, checkpointPieces } from './checkpoint';
+export { radixOrder } from './radix';
 
 /** Builds every kernel's lookup tables in memory (they are not shipped as data). */
 export function init(): void {

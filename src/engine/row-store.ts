@@ -3,6 +3,7 @@
  * Keys are `keyToString(canonicalKey(pk))`, so JS string order equals key byte order.
  */
 import type { Row, ScalarValue } from '../schema/values.ts';
+import { radixOrder } from '../wasm/radix-order.ts';
 import type { RowTable } from './row-table.ts';
 
 /**
@@ -84,13 +85,10 @@ export class RowStore {
     const t = this.byCollection.get(collectionId);
     if (t === undefined) return [];
     const n = t.size;
-    const keys = new Array<string>(n);
-    const rows = new Array<StoredRow>(n);
-    let i = 0;
-    t.forEach((r, k) => {
-      keys[i] = k;
-      rows[i++] = r;
-    });
+    // Spreading a Map's iterators is a native copy (no callback per row).
+    const keys = [...t.keys()];
+    const rows = [...t.values()];
+    if (ascending(keys)) return rows;
     const order = fixedWidthOrder(keys);
     if (order === null) return keys.sort().map((k) => t.get(k)!);
     const out = new Array<StoredRow>(n);
@@ -111,11 +109,23 @@ export class RowStore {
 /** Key strings in byte order (`fixedWidthOrder` when it applies, else the default sort). */
 export function sortedKeyStrings(keys: Iterable<string>): string[] {
   const list = [...keys];
+  if (ascending(list)) return list;
   const order = fixedWidthOrder(list);
   if (order === null) return list.sort();
   const out = new Array<string>(list.length);
   for (let i = 0; i < list.length; i++) out[i] = list[order[i]!]!;
   return out;
+}
+
+/**
+ * Whether the keys are already in byte order — the common case, since Maps and Sets iterate
+ * in insertion order and keys usually arrive increasing (bulk loads, counters, timestamps).
+ * One native string comparison per key, stopping at the first pair out of order: cheaper
+ * than gathering the keys' bytes for a radix sort, and nearly free when they are shuffled.
+ */
+export function ascending(keys: readonly string[]): boolean {
+  for (let i = 1; i < keys.length; i++) if (!(keys[i - 1]! < keys[i]!)) return false;
+  return true;
 }
 
 /**
@@ -134,7 +144,9 @@ export function keyOrder(keys: readonly string[]): ArrayLike<number> {
  * The permutation that puts key strings (one char per byte) in byte order, for keys of one
  * fixed width — every int64/uint64/timestamp/float64/uuid primary key: an LSD radix sort
  * that skips byte positions where all keys agree (the high bytes of small integers),
- * several times faster than a comparison sort at checkpoint sizes. Null for other key sets
+ * several times faster than a comparison sort at checkpoint sizes. The sort itself is the
+ * `radixOrder` WebAssembly kernel (wasm/radix-order.ts); JS only copies the key bytes into
+ * its memory. Null for other key sets
  * (the caller sorts the strings; their UTF-16 order is byte order here).
  */
 export function fixedWidthOrder(keys: readonly string[]): Int32Array | null {
@@ -142,33 +154,26 @@ export function fixedWidthOrder(keys: readonly string[]): Int32Array | null {
   if (n < 256) return null;
   const w = keys[0]!.length;
   if (w === 0 || w > 16) return null;
-  // The key bytes in one flat array: every pass below reads it instead of n strings.
+  const bytes = fixedWidthBytes(keys, w);
+  return bytes === null ? null : radixOrder(bytes, n, w);
+}
+
+/**
+ * The keys' bytes back to back (key i at `i * w`), or null unless every key is `w` chars of
+ * at most 0xff (the radix sort's input: strings are read once, the passes read this).
+ */
+export function fixedWidthBytes(keys: readonly string[], w: number): Uint8Array | null {
+  const n = keys.length;
   const bytes = new Uint8Array(n * w);
+  let wide = 0;
   for (let i = 0, at = 0; i < n; i++, at += w) {
     const k = keys[i]!;
     if (k.length !== w) return null;
     for (let j = 0; j < w; j++) {
       const c = k.charCodeAt(j);
-      if (c > 255) return null;
+      wide |= c;
       bytes[at + j] = c;
     }
   }
-  let src = new Int32Array(n);
-  for (let i = 0; i < n; i++) src[i] = i;
-  let dst = new Int32Array(n);
-  const count = new Int32Array(257);
-  for (let pos = w - 1; pos >= 0; pos--) {
-    count.fill(0);
-    for (let i = 0, at = pos; i < n; i++, at += w) count[bytes[at]! + 1]!++;
-    if (count[bytes[pos]! + 1] === n) continue;
-    for (let b = 0; b < 256; b++) count[b + 1]! += count[b]!;
-    for (let i = 0; i < n; i++) {
-      const k = src[i]!;
-      dst[count[bytes[k * w + pos]!]!++] = k;
-    }
-    const t = src;
-    src = dst;
-    dst = t;
-  }
-  return src;
+  return wide > 0xff ? null : bytes;
 }

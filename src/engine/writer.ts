@@ -31,6 +31,7 @@ import { CommitUndoFailed, raiseMinor, writeCommitGroup } from './commit.ts';
 import { checkUnique, indexEntriesFor } from './index-entries.ts';
 import type { EngineState } from './open.ts';
 import { reshape, topLevelNames } from './replay.ts';
+import { RecordSlab } from './record-slab.ts';
 import { keyString } from './row-store.ts';
 import { TxnScope } from './transaction.ts';
 
@@ -64,6 +65,8 @@ export class Writer {
   private poisoned: ModelVaultError | null = null;
   /** Whether a minor < 6 file holds unframed data segments (computed on first write). */
   private legacyData: boolean | null = null;
+  /** Rows' payloads share chunks (record-slab.ts: checkpoints copy key-ordered runs at once). */
+  private readonly recordBytes = new RecordSlab();
 
   constructor(private readonly db: WriteTarget) {}
 
@@ -171,7 +174,8 @@ export class Writer {
       checkUnique(derived, c.name, pkKey, row);
       const entries = indexEntriesFor(derived, c.id, pkKey, old?.row ?? null, row);
       const indexPayload = entries.length > 0 ? encodeIndexPayload(entries) : null;
-      const record = encodeRecord(layoutOf(c, pkType), old === undefined ? OP_INSERT : OP_REPLACE, c.schemaVersion, pk, row);
+      const op = old === undefined ? OP_INSERT : OP_REPLACE;
+      const record = encodeRecord(layoutOf(c, pkType), op, c.schemaVersion, pk, row, this.recordBytes);
       if (indexPayload !== null) scope.body.push({ type: SegmentType.Index, payload: indexPayload });
       scope.body.push({ type: SegmentType.Record, payload: record });
       // Checkpoints copy this payload instead of encoding the row again.

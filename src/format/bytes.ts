@@ -104,6 +104,11 @@ export class ByteReader {
   }
 }
 
+/** Hands out `length` fresh bytes (see `ByteWriter.finishInto`). */
+export interface ByteStorage {
+  alloc(length: number): Uint8Array;
+}
+
 export class ByteWriter {
   private buf: Uint8Array;
   private view: DataView;
@@ -210,5 +215,12 @@ export class ByteWriter {
   /** A copy of the written bytes, sized exactly. */
   finish(): Uint8Array {
     return this.buf.slice(0, this.pos);
+  }
+
+  /** `finish()` into bytes the caller's allocator hands out (e.g. a shared chunk's slice). */
+  finishInto(storage: ByteStorage): Uint8Array {
+    const out = storage.alloc(this.pos);
+    out.set(this.buf.subarray(0, this.pos));
+    return out;
   }
 }

@@ -14,6 +14,7 @@ import { schemaError, formatError, type ModelVaultError } from '../errors.ts';
 import type { FieldDef, Type } from '../schema/types.ts';
 import { hasField, isPlainObjectValue, setField, type Row, type ScalarValue, type Value } from '../schema/values.ts';
 import { ByteReader, ByteWriter, encodeUtf8 } from './bytes.ts';
+import type { ByteStorage } from './bytes.ts';
 import { newDecodeBudget, readRowValue, writeRowValue } from './row-value.ts';
 import {
   readTaggedScalar,
@@ -277,11 +278,13 @@ export function encodeRecord(
   schemaVersion: number,
   pk: ScalarValue,
   row: Row | null,
+  /** Where the payload's bytes go (default: a buffer of its own). */
+  storage?: ByteStorage,
 ): Uint8Array {
   // One scratch writer for all calls (encoding never re-enters itself); finish() copies.
   scratch.pos = 0;
   writeRecord(scratch, layout, op, schemaVersion, pk, row);
-  return scratch.finish();
+  return storage === undefined ? scratch.finish() : scratch.finishInto(storage);
 }
 
 const scratch = new ByteWriter(1024);

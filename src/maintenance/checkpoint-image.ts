@@ -24,7 +24,8 @@ import { findTopLevelField } from '../schema/field-paths.ts';
 import type { CollectionState } from '../engine/catalog.ts';
 import type { EngineState } from '../engine/open.ts';
 import type { StoredRow } from '../engine/row-store.ts';
-import { sortedKeyStrings } from '../engine/row-store.ts';
+import { fixedWidthBytes, sortedKeyStrings } from '../engine/row-store.ts';
+import { radixOrder } from '../wasm/radix-order.ts';
 import { encodedInsertOf, rememberEncoded } from '../engine/encoded-rows.ts';
 
 export interface CheckpointPieces {
@@ -33,6 +34,8 @@ export interface CheckpointPieces {
   indexBlob: Uint8Array;
   /** Total length of `records` (summed while they are gathered: one pass less over them). */
   recordBytes: number;
+  /** Length of the longest record (sizes the framer's staging window). */
+  largestRecord: number;
 }
 
 /** The flattened catalog of §11.2 for one collection. */
@@ -117,12 +120,18 @@ function compareKeyBytes(a: Uint8Array, b: Uint8Array): number {
 
 /**
  * `encodeIndexPayload(indexEntries(state))` without the intermediate objects: sizes are
- * summed first, then every entry is written straight into one buffer (primary keys go from
- * their key strings — one byte per UTF-16 unit — to bytes without a temporary array).
+ * summed first, then every entry is written straight into one buffer.
+ *
+ * Entries come in runs, one per bucket, that share everything up to the primary key (the
+ * `prefix` below). A large bucket's primary keys are read from their strings once, into
+ * one flat array that the radix kernel orders (wasm/radix-order.ts) and the entries are
+ * written from; small buckets sort and write the strings directly.
  */
 export function encodeIndexBlob(state: EngineState): Uint8Array {
-  type Group = { cid: number; kind: 1 | 2; name: Uint8Array; buckets: { key: Uint8Array; pks: string[] }[] };
-  const groups: Group[] = [];
+  type Run =
+    | { prefix: Uint8Array; flat: Uint8Array; order: Int32Array; w: number }
+    | { prefix: Uint8Array; flat: null; pks: readonly string[] };
+  const runs: Run[] = [];
   let size = 2 + 4;
   let count = 0;
   const collections = state.catalog.list();
@@ -134,14 +143,26 @@ export function encodeIndexBlob(state: EngineState): Uint8Array {
         .sort((a, b) => compareStringsUtf8(a.def.name, b.def.name));
       for (const ix of ixs) {
         const name = utf8.encode(ix.def.name);
-        const buckets = [...ix.buckets.values()]
-          .sort((a, b) => compareKeyBytes(a.key, b.key))
-          .map((b) => ({ key: b.key, pks: sortedKeyStrings(b.pks) }));
-        for (const b of buckets) {
-          for (const pk of b.pks) size += 4 + 1 + 1 + 4 + name.length + 4 + b.key.length + 4 + pk.length;
-          count += b.pks.length;
+        for (const b of bucketsInKeyOrder([...ix.buckets.values()])) {
+          const prefix = entryPrefix(c.id, kind === 'unique' ? 1 : 2, name, b.key);
+          const m = b.pks.size;
+          count += m;
+          if (m >= RADIX_MIN) {
+            const pks = [...b.pks];
+            const w = pks[0]!.length;
+            const flat = w > 0 && w <= 16 ? fixedWidthBytes(pks, w) : null;
+            if (flat !== null) {
+              runs.push({ prefix, flat, order: radixOrder(flat, m, w), w });
+              size += m * (prefix.length + 4 + w);
+              continue;
+            }
+          }
+          const pks = m === 1 ? [...b.pks] : sortedKeyStrings(b.pks);
+          let pkBytes = 0;
+          for (let i = 0; i < pks.length; i++) pkBytes += pks[i]!.length;
+          runs.push({ prefix, flat: null, pks });
+          size += m * (prefix.length + 4) + pkBytes;
         }
-        groups.push({ cid: c.id, kind: kind === 'unique' ? 1 : 2, name, buckets });
       }
     }
   }
@@ -150,18 +171,27 @@ export function encodeIndexBlob(state: EngineState): Uint8Array {
   dv.setUint16(0, 2, true);
   dv.setUint32(2, count, true);
   let at = 6;
-  for (const g of groups) {
-    for (const b of g.buckets) {
-      for (const pk of b.pks) {
-        dv.setUint32(at, g.cid, true);
-        out[at + 4] = g.kind;
-        out[at + 5] = 1;
-        dv.setUint32(at + 6, g.name.length, true);
-        out.set(g.name, at + 10);
-        at += 10 + g.name.length;
-        dv.setUint32(at, b.key.length, true);
-        out.set(b.key, at + 4);
-        at += 4 + b.key.length;
+  for (const run of runs) {
+    const prefix = run.prefix;
+    const pl = prefix.length;
+    if (run.flat !== null) {
+      const { flat, order, w } = run;
+      for (let j = 0; j < order.length; j++) {
+        for (let i = 0; i < pl; i++) out[at + i] = prefix[i]!;
+        at += pl;
+        out[at] = w; // u32 LE, w <= 16
+        out[at + 1] = 0;
+        out[at + 2] = 0;
+        out[at + 3] = 0;
+        at += 4;
+        const src = order[j]! * w;
+        for (let i = 0; i < w; i++) out[at + i] = flat[src + i]!;
+        at += w;
+      }
+    } else {
+      for (const pk of run.pks) {
+        for (let i = 0; i < pl; i++) out[at + i] = prefix[i]!;
+        at += pl;
         dv.setUint32(at, pk.length, true);
         at += 4;
         for (let i = 0; i < pk.length; i++) out[at + i] = pk.charCodeAt(i);
@@ -172,6 +202,45 @@ export function encodeIndexBlob(state: EngineState): Uint8Array {
   return out;
 }
 
+/** Buckets this large are ordered by the radix kernel; smaller ones by a comparison sort. */
+const RADIX_MIN = 256;
+
+/** An index entry up to its primary key: collection id, kind, op (insert), name, key. */
+function entryPrefix(cid: number, kind: 1 | 2, name: Uint8Array, key: Uint8Array): Uint8Array {
+  const out = new Uint8Array(4 + 1 + 1 + 4 + name.length + 4 + key.length);
+  const dv = new DataView(out.buffer);
+  dv.setUint32(0, cid, true);
+  out[4] = kind;
+  out[5] = 1;
+  dv.setUint32(6, name.length, true);
+  out.set(name, 10);
+  dv.setUint32(10 + name.length, key.length, true);
+  out.set(key, 14 + name.length);
+  return out;
+}
+
+/** Buckets by key bytes: fixed-width keys (every scalar but strings and bytes) by the radix kernel. */
+function bucketsInKeyOrder<B extends { readonly key: Uint8Array }>(buckets: B[]): B[] {
+  const n = buckets.length;
+  const w = n === 0 ? 0 : buckets[0]!.key.length;
+  if (n >= RADIX_MIN && w > 0 && w <= 16) {
+    const flat = new Uint8Array(n * w);
+    let i = 0;
+    for (; i < n; i++) {
+      const k = buckets[i]!.key;
+      if (k.length !== w) break;
+      flat.set(k, i * w);
+    }
+    if (i === n) {
+      const order = radixOrder(flat, n, w);
+      const out = new Array<B>(n);
+      for (let j = 0; j < n; j++) out[j] = buckets[order[j]!]!;
+      return out;
+    }
+  }
+  return buckets.sort((a, b) => compareKeyBytes(a.key, b.key));
+}
+
 const utf8 = new TextEncoder();
 
 /** The three piece lists of a checkpoint of `state`. */
@@ -179,15 +248,18 @@ export function buildCheckpointPieces(state: EngineState): CheckpointPieces {
   const catalog: Uint8Array[] = [];
   const records: Uint8Array[] = [];
   let recordBytes = 0;
+  let largestRecord = 0;
   for (const c of state.catalog.list()) {
     catalog.push(...flattenedCatalog(c));
     const layout = layoutOf(c);
     const recordVersion = recordVersionFor(c.fields);
     for (const r of state.rows.sortedByKey(c.id)) {
       const p = encodedRow(c, layout, r, recordVersion);
-      recordBytes += p.length;
+      const n = p.length;
+      recordBytes += n;
+      if (n > largestRecord) largestRecord = n;
       records.push(p);
     }
   }
-  return { catalog, records, indexBlob: encodeIndexBlob(state), recordBytes };
+  return { catalog, records, indexBlob: encodeIndexBlob(state), recordBytes, largestRecord };
 }

@@ -56,7 +56,13 @@ export function appendCheckpoint(store: Store, state: EngineState): CheckpointRe
     throw usageError('OutOfBounds', `checkpoint payload of ${P} bytes exceeds the format's u32 limit`, { payloadLength: P });
   }
   const replayFrom = C + SEGMENT_HEADER_SIZE + P;
-  const framed = frameCheckpoint(pieces.catalog, pieces.records, pieces.indexBlob, BigInt(replayFrom), SEGMENT_HEADER_SIZE);
+  let largestPiece = Math.max(pieces.largestRecord, pieces.indexBlob.length);
+  for (const p of pieces.catalog) largestPiece = Math.max(largestPiece, p.length);
+  // The sizes are known, so the framer visits each record once.
+  const framed = frameCheckpoint(pieces.catalog, pieces.records, pieces.indexBlob, BigInt(replayFrom), SEGMENT_HEADER_SIZE, {
+    payloadLength: P,
+    largestPiece,
+  });
   let published = false;
   try {
     writeSegmentHeader(framed.view, 0, SegmentType.Checkpoint, P, framed.crc);

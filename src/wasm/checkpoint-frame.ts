@@ -1,10 +1,17 @@
 /**
- * Thin wrapper over the `checkpointFrame` kernel (assembly/checkpoint.ts): copies the
- * already-encoded pieces into the arena (pieces that already live in WebAssembly memory are
- * referenced in place), builds the (address, length) table, and lets the kernel write the
- * framed payload and its CRC-32C. This layer knows the envelope's shape only through the
- * kernel; the segment header around it is the caller's business (`headroom` bytes are left
+ * Thin wrapper over the checkpoint framing kernels (assembly/checkpoint.ts): streams the
+ * already-encoded pieces through a staging window in WebAssembly memory (pieces that
+ * already live there are referenced in place), builds each batch's (address, length) table,
+ * and lets the kernels write the framed payload; the CRC-32C kernel checksums each batch's
+ * output while it is still in cache. This layer knows the envelope's shape only through the
+ * kernels; the segment header around it is the caller's business (`headroom` bytes are left
  * free in front of the payload so header + payload form one contiguous view to append).
+ *
+ * Why a window rather than one input area holding every piece: the pieces are small and
+ * many (one per row), read from all over the JS heap; copied into 1 MiB batches they are
+ * framed from cache, and the arena needs the payload's size plus one window instead of
+ * twice the payload's size — fresh WebAssembly pages are zero-filled by the OS on first
+ * touch, which costs as much as the copying.
  */
 import { usageError } from '../errors.ts';
 import { arenaAlloc, arenaReset, arenaUsed } from './arena.ts';
@@ -19,8 +26,24 @@ export interface FramedPayload {
   release(): void;
 }
 
+/**
+ * What the caller already knows (a checkpoint sums these while gathering the pieces): with
+ * them the pieces are visited once instead of twice. Only for pieces that do not live in
+ * WebAssembly memory (row payloads never do: growing memory would detach them).
+ */
+export interface KnownSizes {
+  /** `framedCheckpointLength` of the pieces. */
+  readonly payloadLength: number;
+  /** Length of the longest piece. */
+  readonly largestPiece: number;
+}
+
 const U32_MAX = 0xffff_ffff;
 const ENVELOPE_FIXED = 2 + 8 + 4 + 4 + 4;
+/** Staging bytes per batch (a longer piece gets a batch of its own). */
+const WINDOW = 1 << 20;
+/** Table entries per batch. */
+const BATCH = 8192;
 
 function tooLarge(what: string, n: number): never {
   throw usageError('OutOfBounds', `checkpoint ${what} exceeds the u32 range of the format: ${n}`, { [what]: n });
@@ -28,8 +51,9 @@ function tooLarge(what: string, n: number): never {
 
 /**
  * Frames FORMAT.md §11.1 (version 0) around `catalog`, `records` and `indexBlob`.
- * Throws `Usage.OutOfBounds` when a count or length exceeds u32 or the arena cannot hold the
- * pieces plus the payload, `Io.OutOfMemory` when memory cannot grow.
+ * Throws `Usage.OutOfBounds` when a count or length exceeds u32, `known` does not match the
+ * pieces, or the arena cannot hold the window plus the payload, `Io.OutOfMemory` when
+ * memory cannot grow.
  */
 export function frameCheckpoint(
   catalog: readonly Uint8Array[],
@@ -37,58 +61,104 @@ export function frameCheckpoint(
   indexBlob: Uint8Array,
   replayFromOffset: bigint,
   headroom = 0,
+  known?: KnownSizes,
 ): FramedPayload {
   if (replayFromOffset < 0n || replayFromOffset > 0xffff_ffff_ffff_ffffn) tooLarge('replayFromOffset', Number(replayFromOffset));
   if (catalog.length > U32_MAX) tooLarge('catalogCount', catalog.length);
   if (records.length > U32_MAX) tooLarge('recordCount', records.length);
-  const pieces = catalog.length + records.length + 1;
   let h = heap();
-  let inputBytes = 0;
-  let payloadLength = ENVELOPE_FIXED - 4;
+  let payloadLength: number;
+  let largest: number;
   // Addresses of pieces already in wasm memory, taken now: growing memory below detaches
-  // their views but keeps their bytes where they are.
-  // (Only built when such pieces exist: the common case copies every piece.)
+  // their views but keeps their bytes where they are. (Only built when such pieces exist.)
   let inPlace: Map<Uint8Array, number> | null = null;
-  const wasmBuffer = h.u8.buffer;
-  const count = (p: Uint8Array) => {
-    if (p.length > U32_MAX) tooLarge('pieceLength', p.length);
-    payloadLength += 4 + p.length;
-    if (p.buffer === wasmBuffer) (inPlace ??= new Map()).set(p, p.byteOffset);
-    else inputBytes += p.length;
-  };
-  for (const p of catalog) count(p);
-  for (const p of records) count(p);
-  count(indexBlob);
+  if (known === undefined) {
+    payloadLength = ENVELOPE_FIXED - 4;
+    largest = 0;
+    const wasmBuffer = h.u8.buffer;
+    const scan = (p: Uint8Array) => {
+      if (p.length > U32_MAX) tooLarge('pieceLength', p.length);
+      payloadLength += 4 + p.length;
+      if (p.buffer === wasmBuffer) (inPlace ??= new Map()).set(p, p.byteOffset);
+      else if (p.length > largest) largest = p.length;
+    };
+    for (const p of catalog) scan(p);
+    for (const p of records) scan(p);
+    scan(indexBlob);
+  } else {
+    payloadLength = known.payloadLength;
+    largest = known.largestPiece;
+    if (!Number.isSafeInteger(payloadLength) || payloadLength < ENVELOPE_FIXED || !Number.isSafeInteger(largest) || largest < 0) {
+      throw usageError('OutOfBounds', 'checkpoint sizes must be non-negative integers', { payloadLength, largestPiece: largest });
+    }
+    if (largest > U32_MAX) tooLarge('pieceLength', largest);
+  }
 
   const mark = arenaUsed();
   try {
-    const descAt = arenaAlloc(pieces * 8);
-    const inputAt = arenaAlloc(inputBytes);
+    const descAt = arenaAlloc(BATCH * 8);
+    const windowAt = arenaAlloc(Math.max(WINDOW, largest));
     const outAt = arenaAlloc(headroom + payloadLength);
     // Allocation may have grown memory: every address below is taken after the last alloc.
     h = heap();
-    const u8 = h.u8;
+    const { k, u8 } = h;
     const dv = new DataView(u8.buffer);
-    let desc = h.arenaBase + descAt;
-    let input = h.arenaBase + inputAt;
-    const put = (p: Uint8Array) => {
-      let addr = inPlace === null ? undefined : inPlace.get(p);
-      if (addr === undefined) {
-        u8.set(p, input);
-        addr = input;
-        input += p.length;
-      }
-      dv.setUint32(desc, addr, true);
-      dv.setUint32(desc + 4, p.length, true);
-      desc += 8;
-    };
-    for (const p of catalog) put(p);
-    for (const p of records) put(p);
-    put(indexBlob);
+    const desc = h.arenaBase + descAt;
+    const window = h.arenaBase + windowAt;
     const out = h.arenaBase + outAt + headroom;
-    const lo = Number(replayFromOffset & 0xffff_ffffn);
-    const hi = Number(replayFromOffset >> 32n);
-    const crc = h.k.checkpointFrame(h.arenaBase + descAt, catalog.length, records.length, out, lo, hi) >>> 0;
+    const end = out + payloadLength;
+    let p = k.checkpointHead(out, Number(replayFromOffset & 0xffff_ffffn), Number(replayFromOffset >> 32n)) >>> 0;
+    let crc = k.crc32c(out, p - out, 0) >>> 0;
+    let inBatch = 0;
+    let filled = 0;
+    // Bytes the batch will write (lengths + pieces), checked against the output's end
+    // before the kernel writes them: `known` may be wrong.
+    let pending = 0;
+    let withCount = 0;
+    let count = 0;
+    const flush = () => {
+      if (pending > end - p) throw usageError('OutOfBounds', 'checkpoint pieces exceed the stated payload length', { payloadLength });
+      const from = p;
+      p = k.checkpointPieces(desc, inBatch, p, withCount, count) >>> 0;
+      crc = k.crc32c(from, p - from, crc) >>> 0;
+      inBatch = 0;
+      filled = 0;
+      pending = 0;
+      withCount = 0;
+    };
+    const add = (piece: Uint8Array) => {
+      const len = piece.length;
+      const there = inPlace === null ? undefined : inPlace.get(piece);
+      if (there === undefined && filled > 0 && len > WINDOW - filled) flush();
+      else if (inBatch === BATCH) flush();
+      let addr: number;
+      if (there === undefined) {
+        if (len > largest) throw usageError('OutOfBounds', 'checkpoint piece longer than the stated largest piece', { length: len });
+        addr = window + filled;
+        u8.set(piece, addr);
+        filled += len;
+      } else {
+        addr = there;
+      }
+      const at = desc + inBatch * 8;
+      dv.setUint32(at, addr, true);
+      dv.setUint32(at + 4, len, true);
+      inBatch++;
+      pending += 4 + len;
+    };
+    // Each list's count goes out with its first batch (alone, for an empty list).
+    const list = (pieces: readonly Uint8Array[]) => {
+      if (inBatch > 0 || withCount !== 0) flush();
+      withCount = 1;
+      count = pieces.length;
+      pending = 4;
+      for (let i = 0; i < pieces.length; i++) add(pieces[i]!);
+    };
+    list(catalog);
+    list(records);
+    add(indexBlob);
+    flush();
+    if (p !== end) throw usageError('OutOfBounds', 'checkpoint pieces fall short of the stated payload length', { payloadLength });
     const view = new Uint8Array(u8.buffer, h.arenaBase + outAt, headroom + payloadLength);
     let released = false;
     return {

@@ -18,8 +18,12 @@ export interface KernelExports {
   scratchBase(): number;
   /** CRC-32C of `len` bytes at `ptr`, continuing the finished CRC `seed`; returns i32. */
   crc32c(ptr: number, len: number, seed: number): number;
-  /** Frames a checkpoint payload at `out` from a (ptr, len) piece table; returns its CRC-32C. */
-  checkpointFrame(desc: number, nCatalog: number, nRecords: number, out: number, replayLo: number, replayHi: number): number;
+  /** Writes a checkpoint payload's version and replay offset at `out`; returns the next address. */
+  checkpointHead(out: number, replayLo: number, replayHi: number): number;
+  /** Writes `count` (if `withCount`), then `n` pieces of a (ptr, len) table behind u32 lengths at `p`; returns the end. */
+  checkpointPieces(desc: number, n: number, p: number, withCount: number, count: number): number;
+  /** Stable LSD radix order of `n` `w`-byte keys at `keys`; `a`, `b`: n-u32 work areas; returns the one holding it. */
+  radixOrder(keys: number, n: number, w: number, a: number, b: number): number;
 }
 
 let instance: KernelExports | null = null;

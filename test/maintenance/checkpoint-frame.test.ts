@@ -60,6 +60,39 @@ describe('checkpointFrame kernel', () => {
     framed.release();
   });
 
+  it('streams many pieces through several batches, with and without the sizes known up front', () => {
+    // More pieces than one batch's table and more bytes than one staging window.
+    const records = Array.from({ length: 20000 }, (_, i) => new Uint8Array(i % 257).fill(i & 0xff));
+    const catalog = [new Uint8Array([4, 0, 1]), new Uint8Array(0)];
+    const indexBlob = new Uint8Array(70000).map((_, i) => i);
+    const expected = encodeCheckpointEnvelope({ replayFromOffset: 77n, catalog, records, indexBlob });
+    const payloadLength = framedCheckpointLength(catalog, records, indexBlob);
+    for (const known of [undefined, { payloadLength, largestPiece: 70000 }]) {
+      const mark = arenaUsed();
+      const framed = frameCheckpoint(catalog, records, indexBlob, 77n, 32, known);
+      expect(framed.payloadLength).toBe(expected.length);
+      expect(Buffer.from(framed.view.subarray(32)).equals(Buffer.from(expected))).toBe(true);
+      expect(framed.crc).toBe(crc32c(expected));
+      framed.release();
+      expect(arenaUsed()).toBe(mark);
+    }
+  });
+
+  it('refuses stated sizes the pieces do not match, leaving the arena as it was', () => {
+    const records = [new Uint8Array(10), new Uint8Array(20)];
+    const indexBlob = new Uint8Array(6);
+    const payloadLength = framedCheckpointLength([], records, indexBlob);
+    const mark = arenaUsed();
+    for (const known of [
+      { payloadLength: payloadLength - 1, largestPiece: 20 },
+      { payloadLength: payloadLength + 1, largestPiece: 20 },
+      { payloadLength, largestPiece: 19 },
+    ]) {
+      expect(() => frameCheckpoint([], records, indexBlob, 1n, 0, known)).toThrow(expect.objectContaining({ code: 'Usage.OutOfBounds' }));
+      expect(arenaUsed()).toBe(mark);
+    }
+  });
+
   it('refuses an out-of-range replay offset with a typed error', () => {
     expect(() => frameCheckpoint([], [], new Uint8Array(6), 1n << 64n)).toThrow(expect.objectContaining({ code: 'Usage.OutOfBounds' }));
   });
@@ -77,6 +110,29 @@ describe('index blob writer', () => {
     const fast = encodeIndexBlob(db.state);
     const slow = encodeIndexPayload(indexEntries(db.state));
     expect(fast.length).toBeGreaterThan(6);
+    expect(Buffer.from(fast).equals(Buffer.from(slow))).toBe(true);
+  });
+
+  it('equals it with buckets and bucket counts large enough for the radix kernel, keys inserted out of order', async () => {
+    const { Database } = await import('../../src/engine/database.ts');
+    const { encodeIndexPayload } = await import('../../src/format/index-payload.ts');
+    const { encodeIndexBlob, indexEntries } = await import('../../src/maintenance/checkpoint-image.ts');
+    const { f, populate } = await import('./helpers.ts');
+    const db = Database.openInMemory();
+    populate(db, 2000); // by_age: buckets of ~250-300 primary keys
+    db.registerCollection('nums', [f('id', 'int64'), f('n', 'int64'), f('g', 'uint64')], 'id', [
+      { name: 'by_n', path: ['n'], kind: 'unique' },
+      { name: 'by_g', path: ['g'], kind: 'non_unique' },
+    ]);
+    db.transaction(() => {
+      for (let i = 0; i < 1500; i++) {
+        const id = BigInt((i * 7919) % 1500) - 700n;
+        db.insert('nums', { id, n: BigInt((i * 104729) % 65537) - 30000n, g: BigInt(i % 3) * 1000n });
+      }
+    });
+    const fast = encodeIndexBlob(db.state);
+    const slow = encodeIndexPayload(indexEntries(db.state));
+    expect(fast.length).toBeGreaterThan(1500 * 20);
     expect(Buffer.from(fast).equals(Buffer.from(slow))).toBe(true);
   });
 });

@@ -14,7 +14,7 @@ describe('kernel module', () => {
     const mod = new WebAssembly.Module(bytes());
     expect(WebAssembly.Module.imports(mod)).toEqual([]);
     expect(WebAssembly.Module.exports(mod).map((e) => e.name).sort()).toEqual(
-      ['checkpointFrame', 'crc32c', 'init', 'memory', 'scratchBase'].sort(),
+      ['checkpointHead', 'checkpointPieces', 'crc32c', 'init', 'memory', 'radixOrder', 'scratchBase'].sort(),
     );
     // Section id 11 is the data section; walk the section headers.
     const b = bytes();
