@@ -537,7 +537,7 @@ export class Database {
     if (keyType === null) return [];
     const out: IndexEntryView[] = [];
     for (const b of ix.buckets.values()) {
-      const pks = [...b.pks].sort().map((k) => (this.state.rows.get(c.id, k) as StoredRow).pk);
+      const pks = [...b.rows.keys()].sort().map((k) => b.rows.get(k)!.pk);
       out.push({ key: b.value, keyType, keyBytes: b.key, pks });
     }
     out.sort((a, b) => compareKeyValues(keyType, a.key, b.key));

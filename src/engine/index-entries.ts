@@ -40,9 +40,9 @@ export function checkUnique(indexes: readonly DerivedIndex[], collectionName: st
     if (ix.def.kind !== 'unique') continue;
     const k = ix.keyOf(after);
     if (k === null) continue;
-    const holders = ix.buckets.get(keyString(k.key))?.pks;
+    const holders = ix.buckets.get(keyString(k.key))?.rows;
     if (holders === undefined) continue;
-    for (const other of holders) {
+    for (const other of holders.keys()) {
       if (other !== pk) {
         throw schemaError(
           'UniqueIndexViolation',

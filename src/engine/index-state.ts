@@ -14,6 +14,7 @@
  */
 import { canonicalKey } from '../format/canonical-key.ts';
 import { keyString } from './row-store.ts';
+import type { StoredRow } from './row-store.ts';
 import { EncodedKeyReader, LazyRow, valueOfKeyString } from './lazy-rows.ts';
 import { resolvePath } from '../schema/field-paths.ts';
 import type { FieldDef, IndexDef, ScalarType, Type } from '../schema/types.ts';
@@ -23,8 +24,13 @@ import type { Row, ScalarValue, Value } from '../schema/values.ts';
 export interface IndexBucket {
   readonly key: Uint8Array;
   readonly value: ScalarValue;
-  /** Primary keys as `keyString(pkKey)` (string order = pk byte order). */
-  readonly pks: Set<string>;
+  /**
+   * The rows holding this key, by primary key (`keyString(pkKey)`, string order = pk byte
+   * order). Holding the row itself lets a lookup re-check and return it without a second
+   * hash lookup in the row table; every row change passes through `onRowChange`, which
+   * replaces the entry, so the stored row is always the table's current one.
+   */
+  readonly rows: Map<string, StoredRow>;
 }
 
 /**
@@ -116,52 +122,54 @@ export class DerivedIndex {
     return { ks: keyString(key), value, key };
   }
 
-  add(row: Row, pkKey: string): void {
-    const k = this.keyStringOf(row);
+  add(stored: StoredRow, pkKey: string): void {
+    const k = this.keyStringOf(stored.row);
     if (k === null) return;
     let b = this.buckets.get(k.ks);
     if (b === undefined) {
-      b = { key: k.key ?? canonicalKey(this.keyType!, k.value), value: k.value, pks: new Set() };
+      b = { key: k.key ?? canonicalKey(this.keyType!, k.value), value: k.value, rows: new Map() };
       this.buckets.set(k.ks, b);
     }
-    if (b.pks.has(pkKey)) return;
-    b.pks.add(pkKey);
+    this.put(b, pkKey, stored);
+  }
+
+  private put(b: IndexBucket, pkKey: string, stored: StoredRow): void {
+    const had = b.rows.has(pkKey);
+    b.rows.set(pkKey, stored);
+    if (had) return;
     this.version++;
-    if (this.def.kind === 'unique' && b.pks.size === 2) this.conflicts++;
+    if (this.def.kind === 'unique' && b.rows.size === 2) this.conflicts++;
   }
 
   /** `add` for a row still encoded, given the bucket key string its walk produced. */
-  addKeyString(ks: string, pkKey: string): void {
+  addKeyString(ks: string, pkKey: string, stored: StoredRow): void {
     let b = this.buckets.get(ks);
     if (b === undefined) {
       const value = valueOfKeyString(this.keyType!, ks);
-      b = { key: canonicalKey(this.keyType!, value), value, pks: new Set() };
+      b = { key: canonicalKey(this.keyType!, value), value, rows: new Map() };
       this.buckets.set(ks, b);
     }
-    if (b.pks.has(pkKey)) return;
-    b.pks.add(pkKey);
-    this.version++;
-    if (this.def.kind === 'unique' && b.pks.size === 2) this.conflicts++;
+    this.put(b, pkKey, stored);
   }
 
   remove(row: Row, pkKey: string): void {
     const k = this.keyStringOf(row);
     if (k === null) return;
     const b = this.buckets.get(k.ks);
-    if (b === undefined || !b.pks.delete(pkKey)) return;
+    if (b === undefined || !b.rows.delete(pkKey)) return;
     this.version++;
-    if (this.def.kind === 'unique' && b.pks.size === 1) this.conflicts--;
-    if (b.pks.size === 0) this.buckets.delete(k.ks);
+    if (this.def.kind === 'unique' && b.rows.size === 1) this.conflicts--;
+    if (b.rows.size === 0) this.buckets.delete(k.ks);
   }
 
   /** Primary keys (as key strings, ascending byte order) under an index key. */
   lookup(key: Uint8Array): string[] {
     const b = this.buckets.get(keyString(key));
-    return b === undefined ? [] : [...b.pks].sort();
+    return b === undefined ? [] : [...b.rows.keys()].sort();
   }
 }
 
-type RowSource = Iterable<{ row: Row; pkKey: Uint8Array }>;
+type RowSource = Iterable<StoredRow>;
 
 /**
  * All derived indexes, per collection, in the collection's index-list order.
@@ -205,10 +213,13 @@ export class IndexState {
   }
 
   /** Keeps every index of a collection in step with one row change. */
-  onRowChange(collectionId: number, pkKey: string, before: Row | null, after: Row | null): void {
-    for (const ix of this.of(collectionId)) {
-      if (before !== null) ix.remove(before, pkKey);
-      if (after !== null) ix.add(after, pkKey);
+  onRowChange(collectionId: number, pkKey: string, before: StoredRow | undefined, after: StoredRow | undefined): void {
+    const list = this.of(collectionId);
+    if (list.length === 0) return;
+    const old = before?.row;
+    for (const ix of list) {
+      if (old !== undefined) ix.remove(old, pkKey);
+      if (after !== undefined) ix.add(after, pkKey);
     }
   }
 }
@@ -224,13 +235,13 @@ function derive(collectionId: number, fields: readonly FieldDef[], defs: readonl
       for (let i = 0; i < list.length; i++) {
         const ix = list[i]!;
         const ks = readers[i]?.keyOf(r);
-        if (ks === undefined) ix.add(r.row, r.key);
-        else if (ks !== null) ix.addKeyString(ks, r.key);
+        if (ks === undefined) ix.add(r, r.key);
+        else if (ks !== null) ix.addKeyString(ks, r.key, r);
       }
       continue;
     }
     const pk = keyString(r.pkKey);
-    for (const ix of list) ix.add(r.row, pk);
+    for (const ix of list) ix.add(r, pk);
   }
   return list;
 }

@@ -61,7 +61,7 @@ export class TxnScope {
     this.rowUndo.push({ collectionId, key, before });
     if (after === undefined) rows.delete(collectionId, key);
     else rows.put(collectionId, key, after);
-    indexes.onRowChange(collectionId, key, before?.row ?? null, after?.row ?? null);
+    indexes.onRowChange(collectionId, key, before, after);
   }
 
   /**
@@ -111,7 +111,7 @@ export class TxnScope {
       const current = rows.get(u.collectionId, u.key);
       if (u.before === undefined) rows.delete(u.collectionId, u.key);
       else rows.put(u.collectionId, u.key, u.before);
-      indexes.onRowChange(u.collectionId, u.key, current?.row ?? null, u.before?.row ?? null);
+      indexes.onRowChange(u.collectionId, u.key, current, u.before);
     }
     this.rowUndo.length = 0;
     if (this.savedCatalog !== null) {

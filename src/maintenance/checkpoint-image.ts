@@ -102,7 +102,7 @@ export function indexEntries(state: EngineState): IndexEntry[] {
       for (const ix of ixs) {
         const keys = [...ix.buckets.values()].sort((a, b) => compareKeyBytes(a.key, b.key));
         for (const b of keys) {
-          for (const pk of [...b.pks].sort()) {
+          for (const pk of [...b.rows.keys()].sort()) {
             out.push({ collectionId: c.id, kind, op: 'insert', name: ix.def.name, key: b.key, pk: keyFromString(pk) });
           }
         }
@@ -145,10 +145,10 @@ export function encodeIndexBlob(state: EngineState): Uint8Array {
         const name = utf8.encode(ix.def.name);
         for (const b of bucketsInKeyOrder([...ix.buckets.values()])) {
           const prefix = entryPrefix(c.id, kind === 'unique' ? 1 : 2, name, b.key);
-          const m = b.pks.size;
+          const m = b.rows.size;
           count += m;
           if (m >= RADIX_MIN) {
-            const pks = [...b.pks];
+            const pks = [...b.rows.keys()];
             const w = pks[0]!.length;
             const flat = w > 0 && w <= 16 ? fixedWidthBytes(pks, w) : null;
             if (flat !== null) {
@@ -157,7 +157,7 @@ export function encodeIndexBlob(state: EngineState): Uint8Array {
               continue;
             }
           }
-          const pks = m === 1 ? [...b.pks] : sortedKeyStrings(b.pks);
+          const pks = m === 1 ? [...b.rows.keys()] : sortedKeyStrings(b.rows.keys());
           let pkBytes = 0;
           for (let i = 0; i < pks.length; i++) pkBytes += pks[i]!.length;
           runs.push({ prefix, flat: null, pks });

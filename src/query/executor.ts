@@ -12,9 +12,9 @@
  * (FORMAT.md §7.4 item 2) — so paging with offset/limit is stable whichever plan runs.
  */
 import type { CollectionState } from '../engine/catalog.ts';
-import type { IndexState } from '../engine/index-state.ts';
+import type { IndexBucket, IndexState } from '../engine/index-state.ts';
 import type { RowStore, StoredRow } from '../engine/row-store.ts';
-import { keyOrder } from '../engine/row-store.ts';
+import { keyOrder, sortedKeyStrings } from '../engine/row-store.ts';
 import type { Row } from '../schema/values.ts';
 import type { Query } from './ast.ts';
 import type { BoundPredicate } from './bound.ts';
@@ -98,24 +98,43 @@ export function prepareQuery(ctx: QueryContext, q: Query = {}): PreparedQuery {
   };
 }
 
-/** Primary-key strings the access path yields, or null for a full scan; sorted when `sorted`. */
-function candidates(pq: PreparedQuery, sorted: boolean): string[] | null {
+/**
+ * The index buckets the access path reads, each once, or null for a full scan. A row sits
+ * in one bucket per index, so distinct buckets never repeat a row.
+ */
+function bucketsOf(pq: PreparedQuery): readonly IndexBucket[] | null {
   const a = pq.plan.access;
   if (a.kind === 'scan') return null;
-  if (a.kind === 'lookup') {
-    const buckets = a.keys.flatMap((k) => equalBuckets(a.index, a.type, k));
-    if (buckets.length === 1) {
-      const pks = [...buckets[0]!.pks];
-      return sorted ? pks.sort() : pks;
-    }
-    const set = new Set<string>();
-    for (const b of buckets) for (const pk of b.pks) set.add(pk);
-    const pks = [...set];
-    return sorted ? pks.sort() : pks;
+  if (a.kind === 'range') return a.buckets;
+  if (a.keys.length === 1) return equalBuckets(a.index, a.type, a.keys[0]!);
+  const seen = new Set<IndexBucket>();
+  for (const k of a.keys) for (const b of equalBuckets(a.index, a.type, k)) seen.add(b);
+  return [...seen];
+}
+
+/**
+ * Every candidate of the access path with its key (or null for a full scan), in the
+ * buckets' own order. The buckets hold the rows themselves (engine/index-state.ts), so no
+ * candidate costs a row-table lookup.
+ */
+function candidates(pq: PreparedQuery): { keys: string[]; rows: StoredRow[] } | null {
+  const buckets = bucketsOf(pq);
+  if (buckets === null) return null;
+  const keys: string[] = [];
+  const rows: StoredRow[] = [];
+  for (const b of buckets) {
+    b.rows.forEach((sr, pk) => {
+      keys.push(pk);
+      rows.push(sr);
+    });
   }
-  const pks: string[] = [];
-  for (const b of a.buckets) for (const pk of b.pks) pks.push(pk);
-  return sorted ? pks.sort() : pks;
+  return { keys, rows };
+}
+
+/** Candidate keys in primary-key byte order, or null for a full scan. */
+function sortedCandidateKeys(pq: PreparedQuery): string[] | null {
+  const c = candidates(pq);
+  return c === null ? null : sortedKeyStrings(c.keys);
 }
 
 function output(pq: PreparedQuery, row: Row): Row {
@@ -130,14 +149,14 @@ function matches(pq: PreparedQuery): Sortable[] {
   // survivors are sorted: visiting rows in primary-key byte order first would jump across
   // the heap (little-endian keys scatter neighbours), and those cache misses cost more than
   // the lookups themselves.
-  const pks = candidates(pq, false);
+  const c = candidates(pq);
   const out: Sortable[] = [];
-  if (pks === null) {
+  if (c === null) {
     for (const [pk, sr] of table) if (test === null || test(sr.row)) out.push({ pk, row: sr.row });
   } else {
-    for (const pk of pks) {
-      const sr: StoredRow | undefined = table.get(pk);
-      if (sr !== undefined && (test === null || test(sr.row))) out.push({ pk, row: sr.row });
+    for (let i = 0; i < c.keys.length; i++) {
+      const row = c.rows[i]!.row;
+      if (test === null || test(row)) out.push({ pk: c.keys[i]!, row });
     }
   }
   // ORDER BY … LIMIT k over many matches: keep only the best offset + k.
@@ -153,21 +172,21 @@ function matches(pq: PreparedQuery): Sortable[] {
 function matchesByPk(pq: PreparedQuery): { keys: string[]; rows: Row[]; order: ArrayLike<number> } {
   const table = pq.ctx.rows.table(pq.ctx.collection.id);
   const test = pq.test;
-  const pks = candidates(pq, false);
+  const c = candidates(pq);
   const keys: string[] = [];
   const rows: Row[] = [];
-  if (pks === null) {
+  if (c === null) {
     for (const [pk, sr] of table) {
       if (test !== null && !test(sr.row)) continue;
       keys.push(pk);
       rows.push(sr.row);
     }
   } else {
-    for (const pk of pks) {
-      const sr: StoredRow | undefined = table.get(pk);
-      if (sr === undefined || (test !== null && !test(sr.row))) continue;
-      keys.push(pk);
-      rows.push(sr.row);
+    for (let i = 0; i < c.keys.length; i++) {
+      const row = c.rows[i]!.row;
+      if (test !== null && !test(row)) continue;
+      keys.push(c.keys[i]!);
+      rows.push(row);
     }
   }
   return { keys, rows, order: keyOrder(keys) };
@@ -176,16 +195,17 @@ function matchesByPk(pq: PreparedQuery): { keys: string[]; rows: Row[]; order: A
 export function runQuery(pq: PreparedQuery): Row[] {
   if (pq.limit === 0) return [];
   if (pq.order.length === 0 && pq.indexOnly && pq.limit !== null) {
-    // Index candidates that (by the index) need no other condition, and a limit: sort the
-    // keys, then fetch and re-check until `limit` — only the rows returned are touched.
-    const table = pq.ctx.rows.table(pq.ctx.collection.id);
+    // Index candidates that (by the index) need no other condition, and a limit: order the
+    // keys, then re-check in that order until `limit` — only the rows returned are touched.
+    const c = candidates(pq)!;
+    const order = keyOrder(c.keys);
     const test = pq.test!;
     const out: Row[] = [];
     let skip = pq.offset;
     const max = pq.limit;
-    for (const pk of candidates(pq, true)!) {
-      const sr = table.get(pk);
-      if (sr === undefined || !test(sr.row)) continue;
+    for (let i = 0; i < order.length; i++) {
+      const sr = c.rows[order[i]!]!;
+      if (!test(sr.row)) continue;
       if (skip > 0) {
         skip--;
         continue;
@@ -224,7 +244,8 @@ export function* iterateQuery(pq: PreparedQuery): Generator<Row, void, undefined
     return;
   }
   const table = pq.ctx.rows.table(pq.ctx.collection.id);
-  const pks = candidates(pq, true) ?? [...table.keys()].sort();
+  // Keys only: rows are read from the live table as the iterator advances.
+  const pks = sortedCandidateKeys(pq) ?? sortedKeyStrings(table.keys());
   let skip = pq.offset;
   let left = pq.limit ?? Infinity;
   for (const pk of pks) {
@@ -244,16 +265,12 @@ export function countQuery(pq: PreparedQuery): number {
   const table = pq.ctx.rows.table(pq.ctx.collection.id);
   const test = pq.test;
   let n = 0;
-  const pks = candidates(pq, false);
-  if (pks === null) {
+  const c = candidates(pq);
+  if (c === null) {
     if (test === null) n = table.size;
     else for (const sr of table.values()) if (test(sr.row)) n++;
-  } else {
-    for (const pk of pks) {
-      const sr = table.get(pk);
-      if (sr !== undefined && (test === null || test(sr.row))) n++;
-    }
-  }
+  } else if (test === null) n = c.rows.length;
+  else for (const sr of c.rows) if (test(sr.row)) n++;
   n = Math.max(0, n - pq.offset);
   return pq.limit === null ? n : Math.min(n, pq.limit);
 }

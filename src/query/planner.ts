@@ -107,7 +107,7 @@ function rangeCandidates(items: readonly BoundPredicate[], indexes: readonly Der
     for (const ix of indexFor(indexes, r.path, r.type)) {
       const buckets = rangeBuckets(ix, r.low, r.high);
       let estimate = 0;
-      for (const b of buckets) estimate += b.pks.size;
+      for (const b of buckets) estimate += b.rows.size;
       if (estimate * 2 <= rowCount) out.push({ kind: 'range', index: ix, low: r.low, high: r.high, used: r.used, estimate, buckets });
     }
   }
@@ -122,7 +122,7 @@ export function plan(where: BoundPredicate | null, indexes: IndexState, collecti
   for (const p of items) {
     if (p.k === 'cmp' && p.op === 'eq') {
       for (const ix of indexFor(all, p.path, p.type)) {
-        const estimate = equalBuckets(ix, p.type, p.value).reduce((n, b) => n + b.pks.size, 0);
+        const estimate = equalBuckets(ix, p.type, p.value).reduce((n, b) => n + b.rows.size, 0);
         candidates.push({ kind: 'lookup', index: ix, keys: [p.value], type: p.type, used: p, estimate });
       }
     } else if (p.k === 'in') {
@@ -136,7 +136,7 @@ export function plan(where: BoundPredicate | null, indexes: IndexState, collecti
           if (seen.has(id)) continue;
           seen.add(id);
           keys.push(v);
-          for (const b of bs) estimate += b.pks.size;
+          for (const b of bs) estimate += b.rows.size;
         }
         candidates.push({ kind: 'lookup', index: ix, keys, type: p.type, used: p, estimate });
       }

@@ -114,7 +114,12 @@ describe('lazy rows', () => {
     const lazyState = new IndexState();
     lazyState.rebuild(3, FIELDS, defs, rows.map((r) => lazyRowOf(encodeRecord(LAYOUT, 1, 1, r['id'] as bigint, r), plan, 1)!));
     const plainState = new IndexState();
-    plainState.rebuild(3, FIELDS, defs, rows.map((r) => ({ row: r, pkKey: canonicalKey('int64' as ScalarType, r['id'] as bigint) })));
+    plainState.rebuild(
+      3,
+      FIELDS,
+      defs,
+      rows.map((r) => ({ pk: r['id'] as bigint, row: r, pkKey: canonicalKey('int64' as ScalarType, r['id'] as bigint), version: 1 })),
+    );
     for (const d of defs) {
       const a = lazyState.get(3, d.name)!;
       const b = plainState.get(3, d.name)!;
@@ -123,7 +128,7 @@ describe('lazy rows', () => {
         const other = a.buckets.get(k)!;
         expect(other.value).toEqual(bucket.value);
         expect(other.key).toEqual(bucket.key);
-        expect([...other.pks].sort()).toEqual([...bucket.pks].sort());
+        expect([...other.rows.keys()].sort()).toEqual([...bucket.rows.keys()].sort());
       }
       expect(a.conflicts).toBe(b.conflicts);
     }

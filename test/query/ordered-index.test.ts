@@ -23,7 +23,7 @@ describe('ordered index view', () => {
       fc.assert(
         fc.property(fc.array(arb, { maxLength: 60 }), arb, arb, fc.boolean(), fc.boolean(), (values, lo, hi, li, hi2) => {
           const ix = new DerivedIndex(1, { name: 'ix', path: ['v'], kind: 'non_unique' }, type);
-          values.forEach((v, i) => ix.add({ v }, `pk${i}`));
+          values.forEach((v, i) => ix.add({ pk: BigInt(i), pkKey: new Uint8Array(0), row: { v }, version: 1 }, `pk${i}`));
           const low = { value: lo, inclusive: li };
           const high = { value: hi, inclusive: hi2 };
           const cmp = comparatorFor(type);

@@ -28,11 +28,12 @@ function corrupted(): { db: Database; stray: bigint } {
   const stray = 7n; // its row has grp = 7 and s = 's7'
   const strayKey = keyString(canonicalKey('int64', stray));
   // Test-only corruption: file row 7 under grp = 1 and under s = 's1' as well.
+  const strayRow = db.state.rows.get(c, strayKey)!;
   const byGrp = db.state.indexes.get(c, 'by_grp')!;
-  byGrp.buckets.get(keyString(canonicalKey('int64', 1n)))!.pks.add(strayKey);
+  byGrp.buckets.get(keyString(canonicalKey('int64', 1n)))!.rows.set(strayKey, strayRow);
   byGrp.version++;
   const byS = db.state.indexes.get(c, 'by_s')!;
-  byS.buckets.get(keyString(canonicalKey('string', 's1')))!.pks.add(strayKey);
+  byS.buckets.get(keyString(canonicalKey('string', 's1')))!.rows.set(strayKey, strayRow);
   byS.version++;
   return { db, stray };
 }
