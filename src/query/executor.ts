@@ -172,23 +172,17 @@ function matches(pq: PreparedQuery): Sortable[] {
 function matchesByPk(pq: PreparedQuery): { keys: string[]; rows: Row[]; order: ArrayLike<number> } {
   const table = pq.ctx.rows.table(pq.ctx.collection.id);
   const test = pq.test;
-  const c = candidates(pq);
+  const buckets = bucketsOf(pq);
   const keys: string[] = [];
   const rows: Row[] = [];
-  if (c === null) {
-    for (const [pk, sr] of table) {
-      if (test !== null && !test(sr.row)) continue;
-      keys.push(pk);
-      rows.push(sr.row);
-    }
-  } else {
-    for (let i = 0; i < c.keys.length; i++) {
-      const row = c.rows[i]!.row;
-      if (test !== null && !test(row)) continue;
-      keys.push(c.keys[i]!);
-      rows.push(row);
-    }
-  }
+  const visit = (sr: StoredRow, pk: string): void => {
+    const row = sr.row;
+    if (test !== null && !test(row)) return;
+    keys.push(pk);
+    rows.push(row);
+  };
+  if (buckets === null) table.forEach(visit);
+  else for (const b of buckets) b.rows.forEach(visit);
   return { keys, rows, order: keyOrder(keys) };
 }
 
