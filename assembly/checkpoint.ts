@@ -7,7 +7,8 @@
 //
 // A payload is `checkpointHead`, then `checkpointPieces` calls in order: the catalog list
 // (with its count), the record list (its count with the first batch), and the index blob as
-// one more piece without a count. `desc` is a table of (u32 address, u32 length) pairs. The
+// one more piece without a count (the record list may also go in one call, through a
+// permutation). `desc` is a table of (u32 address, u32 length) pairs. The
 // caller sizes the output exactly (it knows every length) and keeps it disjoint from the
 // pieces.
 
@@ -20,20 +21,22 @@ export function checkpointHead(out: usize, replayLo: u32, replayHi: u32): usize 
 }
 
 /**
- * Writes `count` at `p` when `withCount` is non-zero, then the `n` pieces of `desc`, each
- * behind its u32 length; returns the end.
+ * Writes `count` at `p` when `withCount` is non-zero, then `n` pieces behind their u32
+ * lengths, and returns the end. Piece i is `desc` entry i, or entry `perm[i]` when `perm`
+ * (n u32 indices) is non-zero: the table can then stay in the order the pieces were
+ * gathered in (where they sat in memory) while the payload lists them in key order.
  */
-export function checkpointPieces(desc: usize, n: u32, p: usize, withCount: u32, count: u32): usize {
+export function checkpointPieces(desc: usize, n: u32, p: usize, withCount: u32, count: u32, perm: usize): usize {
   if (withCount != 0) {
     store<u32>(p, count);
     p += 4;
   }
   for (let i: u32 = 0; i < n; i++) {
-    const len = load<u32>(desc + 4);
+    const d = perm == 0 ? desc + (<usize>i << 3) : desc + (<usize>load<u32>(perm + (<usize>i << 2)) << 3);
+    const len = load<u32>(d + 4);
     store<u32>(p, len);
-    memory.copy(p + 4, <usize>load<u32>(desc), len);
+    memory.copy(p + 4, <usize>load<u32>(d), len);
     p += 4 + <usize>len;
-    desc += 8;
   }
   return p;
 }

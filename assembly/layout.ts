@@ -16,8 +16,10 @@ export const CRC_NIBBLES: usize = CRC_SHIFTS + 3 * 4096;
 export const CRC_STAGE: usize = CRC_NIBBLES + 128;
 /** 256-byte staging area for the half-transposed block. */
 export const CRC_HALF: usize = CRC_STAGE + 256;
-/** 256 u32 digit counters of the radix sort (radix.ts). */
+/** Widest key the radix sort takes (radix.ts). */
+export const RADIX_MAX_WIDTH: usize = 16;
+/** The radix sort's digit counters: 256 u32 per key byte position. */
 export const RADIX_COUNTS: usize = CRC_HALF + 256;
-export const KERNEL_FREE: usize = RADIX_COUNTS + 1024;
+export const KERNEL_FREE: usize = RADIX_COUNTS + RADIX_MAX_WIDTH * 1024;
 
 export const SCRATCH_BASE: usize = 0x10000;

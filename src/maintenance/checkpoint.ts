@@ -62,6 +62,8 @@ export function appendCheckpoint(store: Store, state: EngineState): CheckpointRe
   const framed = frameCheckpoint(pieces.catalog, pieces.records, pieces.indexBlob, BigInt(replayFrom), SEGMENT_HEADER_SIZE, {
     payloadLength: P,
     largestPiece,
+    recordOrder: pieces.recordOrder,
+    recordBytes: pieces.recordBytes,
   });
   let published = false;
   try {

@@ -36,6 +36,15 @@ export interface KnownSizes {
   readonly payloadLength: number;
   /** Length of the longest piece. */
   readonly largestPiece: number;
+  /**
+   * The payload's record order when `records` is not in it: the j-th record framed is
+   * `records[recordOrder[j]]` (a permutation of the indices). The records are then staged
+   * all at once, in the order given — pass them in the order they sit in memory (a row
+   * table's insertion order) and the copy streams instead of missing the cache per row.
+   */
+  readonly recordOrder?: ArrayLike<number> | null;
+  /** Total length of `records`; required with `recordOrder`. */
+  readonly recordBytes?: number;
 }
 
 const U32_MAX = 0xffff_ffff;
@@ -94,10 +103,27 @@ export function frameCheckpoint(
     if (largest > U32_MAX) tooLarge('pieceLength', largest);
   }
 
+  const order = known?.recordOrder ?? null;
+  const nRecords = records.length;
+  let recordBytes = 0;
+  if (order !== null) {
+    recordBytes = known?.recordBytes ?? -1;
+    if (!Number.isSafeInteger(recordBytes) || recordBytes < 0 || order.length !== nRecords) {
+      throw usageError('OutOfBounds', 'a record order needs the records\' total length and one index per record', {
+        recordBytes,
+        orderLength: order.length,
+      });
+    }
+  }
+
   const mark = arenaUsed();
   try {
     const descAt = arenaAlloc(BATCH * 8);
     const windowAt = arenaAlloc(Math.max(WINDOW, largest));
+    // With a record order: every record's table entry, the permutation, the records.
+    const recordDescAt = order === null ? 0 : arenaAlloc(nRecords * 8);
+    const permAt = order === null ? 0 : arenaAlloc(nRecords * 4);
+    const stageAt = order === null ? 0 : arenaAlloc(recordBytes);
     const outAt = arenaAlloc(headroom + payloadLength);
     // Allocation may have grown memory: every address below is taken after the last alloc.
     h = heap();
@@ -119,7 +145,7 @@ export function frameCheckpoint(
     const flush = () => {
       if (pending > end - p) throw usageError('OutOfBounds', 'checkpoint pieces exceed the stated payload length', { payloadLength });
       const from = p;
-      p = k.checkpointPieces(desc, inBatch, p, withCount, count) >>> 0;
+      p = k.checkpointPieces(desc, inBatch, p, withCount, count, 0) >>> 0;
       crc = k.crc32c(from, p - from, crc) >>> 0;
       inBatch = 0;
       filled = 0;
@@ -155,7 +181,69 @@ export function frameCheckpoint(
       for (let i = 0; i < pieces.length; i++) add(pieces[i]!);
     };
     list(catalog);
-    list(records);
+    if (order === null) {
+      list(records);
+    } else {
+      if (inBatch > 0 || withCount !== 0) flush();
+      const base = h.arenaBase;
+      const stage = base + stageAt;
+      const recordDesc = base + recordDescAt;
+      // Records in the order given, copied run by run: consecutive records that lie back
+      // to back in one buffer (engine/record-slab.ts) go in one `set`.
+      let staged = 0;
+      let runFirst: Uint8Array | null = null;
+      let runBuffer: ArrayBufferLike | null = null;
+      let runStart = 0;
+      let runEnd = -1;
+      const copyRun = () => {
+        if (runFirst === null) return;
+        const len = runEnd - runStart;
+        u8.set(len === runFirst.length ? runFirst : new Uint8Array(runBuffer!, runStart, len), stage + staged - len);
+      };
+      for (let i = 0; i < nRecords; i++) {
+        const r = records[i]!;
+        const len = r.length;
+        if (len > recordBytes - staged) {
+          throw usageError('OutOfBounds', 'checkpoint records exceed their stated total length', { recordBytes });
+        }
+        const buffer = r.buffer;
+        const offset = r.byteOffset;
+        if (buffer !== runBuffer || offset !== runEnd) {
+          copyRun();
+          runFirst = r;
+          runBuffer = buffer;
+          runStart = offset;
+        }
+        runEnd = offset + len;
+        dv.setUint32(recordDesc + i * 8, stage + staged, true);
+        dv.setUint32(recordDesc + i * 8 + 4, len, true);
+        staged += len;
+      }
+      copyRun();
+      if (staged !== recordBytes) {
+        throw usageError('OutOfBounds', 'checkpoint records fall short of their stated total length', { recordBytes });
+      }
+      // The permutation, checked: the kernel indexes the table with it.
+      const seen = new Uint8Array(nRecords);
+      const perm = base + permAt;
+      for (let j = 0; j < nRecords; j++) {
+        const i = order[j]!;
+        if (!(i >= 0 && i < nRecords) || seen[i] !== 0) {
+          throw usageError('OutOfBounds', 'record order is not a permutation of the records', { at: j });
+        }
+        seen[i] = 1;
+        dv.setUint32(perm + j * 4, i, true);
+      }
+      if (4 + 4 * nRecords + recordBytes > end - p) {
+        throw usageError('OutOfBounds', 'checkpoint pieces exceed the stated payload length', { payloadLength });
+      }
+      // In batches, each checksummed right after it is written (still in cache).
+      for (let j = 0; j === 0 || j < nRecords; j += BATCH) {
+        const from = p;
+        p = k.checkpointPieces(recordDesc, Math.min(BATCH, nRecords - j), p, j === 0 ? 1 : 0, nRecords, perm + j * 4) >>> 0;
+        crc = k.crc32c(from, p - from, crc) >>> 0;
+      }
+    }
     add(indexBlob);
     flush();
     if (p !== end) throw usageError('OutOfBounds', 'checkpoint pieces fall short of the stated payload length', { payloadLength });

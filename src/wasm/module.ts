@@ -20,8 +20,11 @@ export interface KernelExports {
   crc32c(ptr: number, len: number, seed: number): number;
   /** Writes a checkpoint payload's version and replay offset at `out`; returns the next address. */
   checkpointHead(out: number, replayLo: number, replayHi: number): number;
-  /** Writes `count` (if `withCount`), then `n` pieces of a (ptr, len) table behind u32 lengths at `p`; returns the end. */
-  checkpointPieces(desc: number, n: number, p: number, withCount: number, count: number): number;
+  /**
+   * Writes `count` (if `withCount`), then `n` pieces of a (ptr, len) table behind u32 lengths
+   * at `p` — entry i, or entry `perm[i]` when `perm` (n u32) is non-zero; returns the end.
+   */
+  checkpointPieces(desc: number, n: number, p: number, withCount: number, count: number, perm: number): number;
   /** Stable LSD radix order of `n` `w`-byte keys at `keys`; `a`, `b`: n-u32 work areas; returns the one holding it. */
   radixOrder(keys: number, n: number, w: number, a: number, b: number): number;
 }

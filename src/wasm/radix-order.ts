@@ -1,6 +1,6 @@
 /**
  * Wrapper over the `radixOrder` kernel (assembly/radix.ts): the permutation that sorts `n`
- * keys of `w` bytes each, given back to back in one array (key i at `i * w`). The caller's
+ * keys of `w` bytes each (1 to 16), given back to back in one array (key i at `i * w`). The caller's
  * only JS loop is the one that gathers the keys from wherever they live; the counting and
  * scattering passes run as compiled WebAssembly — they run once per checkpoint, too few
  * times for JS to be optimised before they finish.
@@ -11,9 +11,11 @@ import { heap } from './memory.ts';
 
 /** Largest key count: indices are u32 and the work areas 4 bytes per key. */
 const MAX_KEYS = 0x4000_0000;
+/** Widest key: the kernel keeps one counter table per byte position (assembly/layout.ts). */
+export const RADIX_MAX_WIDTH = 16;
 
 export function radixOrder(keys: Uint8Array, n: number, w: number): Int32Array {
-  if (!Number.isSafeInteger(n) || n < 0 || n > MAX_KEYS || !Number.isSafeInteger(w) || w < 0 || w > 0xffff || keys.length !== n * w) {
+  if (!Number.isSafeInteger(n) || n < 0 || n > MAX_KEYS || !Number.isSafeInteger(w) || w < 1 || w > RADIX_MAX_WIDTH || keys.length !== n * w) {
     throw usageError('OutOfBounds', `radix order of ${String(n)} keys of ${String(w)} bytes is out of range`, { n, w });
   }
   const mark = arenaUsed();
