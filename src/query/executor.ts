@@ -14,6 +14,7 @@
 import type { CollectionState } from '../engine/catalog.ts';
 import type { IndexBucket, IndexState } from '../engine/index-state.ts';
 import type { RowStore, StoredRow } from '../engine/row-store.ts';
+import type { RowTable } from '../engine/row-table.ts';
 import { keyOrder, sortedKeyStrings } from '../engine/row-store.ts';
 import type { Row } from '../schema/values.ts';
 import type { Query } from './ast.ts';
@@ -175,15 +176,23 @@ function matchesByPk(pq: PreparedQuery): { keys: string[]; rows: Row[]; order: A
   const buckets = bucketsOf(pq);
   const keys: string[] = [];
   const rows: Row[] = [];
-  const visit = (sr: StoredRow, pk: string): void => {
+  if (buckets === null) gather(table, test, keys, rows);
+  else for (const b of buckets) gather(b.rows, test, keys, rows);
+  return { keys, rows, order: keyOrder(keys) };
+}
+
+/**
+ * Appends the entries of `from` that pass `test`. One module-level loop for every query
+ * (not a closure per query), so the JIT's optimized code and its feedback survive from one
+ * query to the next instead of being thrown away on the first query of a new shape.
+ */
+function gather(from: ReadonlyMap<string, StoredRow> | RowTable, test: RowTest | null, keys: string[], rows: Row[]): void {
+  for (const [pk, sr] of from) {
     const row = sr.row;
-    if (test !== null && !test(row)) return;
+    if (test !== null && !test(row)) continue;
     keys.push(pk);
     rows.push(row);
-  };
-  if (buckets === null) table.forEach(visit);
-  else for (const b of buckets) b.rows.forEach(visit);
-  return { keys, rows, order: keyOrder(keys) };
+  }
 }
 
 export function runQuery(pq: PreparedQuery): Row[] {
