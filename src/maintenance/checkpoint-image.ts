@@ -255,38 +255,49 @@ const utf8 = new TextEncoder();
 /** The three piece lists of a checkpoint of `state`. */
 export function buildCheckpointPieces(state: EngineState): CheckpointPieces {
   const catalog: Uint8Array[] = [];
-  const records: Uint8Array[] = [];
-  let recordOrder: Int32Array | null = null;
+  const collections = state.catalog.list();
+  // Sized up front: 100k pushes into a growing array cost more than the rows' own work.
+  let expected = 0;
+  for (const c of collections) expected += state.rows.count(c.id);
+  const records = new Array<Uint8Array>(expected);
+  let filled = 0;
+  /** Per collection with rows out of key order: where its records start, and their order. */
+  const orders: { base: number; n: number; order: Int32Array | null }[] = [];
   let recordBytes = 0;
   let largestRecord = 0;
-  for (const c of state.catalog.list()) {
+  for (const c of collections) {
     catalog.push(...flattenedCatalog(c));
     const layout = layoutOf(c);
     const recordVersion = recordVersionFor(c.fields);
     // Rows are read in table order (a cache miss per row in key order, for 100k rows most
     // of the checkpoint's time); the framer lists them by key through the permutation.
     const { rows, order } = state.rows.keyOrdered(c.id);
-    const base = records.length;
+    const base = filled;
     for (let i = 0; i < rows.length; i++) {
       const p = encodedRow(c, layout, rows[i]!, recordVersion);
       const n = p.length;
       recordBytes += n;
       if (n > largestRecord) largestRecord = n;
-      records.push(p);
+      records[base + i] = p;
     }
-    if (order !== null && base === 0) {
-      recordOrder = order;
-    } else if (order !== null || recordOrder !== null) {
-      // One permutation over every collection's records (collections stay in id order).
-      const all = new Int32Array(records.length);
-      if (recordOrder !== null) all.set(recordOrder);
-      else for (let i = 0; i < base; i++) all[i] = i;
-      if (order === null) for (let j = 0; j < rows.length; j++) all[base + j] = base + j;
-      else for (let j = 0; j < rows.length; j++) all[base + j] = base + order[j]!;
-      recordOrder = all;
-    }
+    filled = base + rows.length;
+    orders.push({ base, n: rows.length, order });
   }
-  return { catalog, records, recordOrder, indexBlob: encodeIndexBlob(state), recordBytes, largestRecord };
+  records.length = filled;
+  return { catalog, records, recordOrder: globalOrder(orders, filled), indexBlob: encodeIndexBlob(state), recordBytes, largestRecord };
+}
+
+/** One permutation over every collection's records (collections stay in id order), or null if none is needed. */
+function globalOrder(orders: readonly { base: number; n: number; order: Int32Array | null }[], total: number): Int32Array | null {
+  const out = orders.filter((o) => o.order !== null);
+  if (out.length === 0) return null;
+  if (out.length === 1 && out[0]!.base === 0 && out[0]!.n === total) return out[0]!.order;
+  const all = new Int32Array(total);
+  for (const { base, n, order } of orders) {
+    if (order === null) for (let j = 0; j < n; j++) all[base + j] = base + j;
+    else for (let j = 0; j < n; j++) all[base + j] = base + order[j]!;
+  }
+  return all;
 }
 
 /** `pieces.records` in payload order. */
