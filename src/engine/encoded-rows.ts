@@ -9,6 +9,7 @@
  */
 import { recordVersionFor } from '../format/record.ts';
 import type { FieldDef } from '../schema/types.ts';
+import { RecordSlab } from './record-slab.ts';
 import type { StoredRow } from './row-store.ts';
 
 const OP_AT = 10;
@@ -20,6 +21,7 @@ interface Encoded {
 }
 
 const encoded = new WeakMap<StoredRow, Encoded>();
+const copies = new RecordSlab();
 
 /** Remembers a payload the checkpoint had to encode itself. */
 export function rememberEncoded(row: StoredRow, fields: readonly FieldDef[], schemaVersion: number, bytes: Uint8Array): void {
@@ -49,7 +51,9 @@ export function encodedInsertOf(
   const own = row.encoded;
   if (own !== undefined && reusable(own, collectionId, recordVersion, schemaVersion)) {
     if (own[OP_AT] === 1) return own;
-    const copy = own.slice();
+    // Copies of consecutive rows lie back to back (a checkpoint stages them in one `set`).
+    const copy = copies.alloc(own.length);
+    copy.set(own);
     copy[OP_AT] = 1;
     return copy;
   }

@@ -27,6 +27,7 @@ import type { StoredRow } from '../engine/row-store.ts';
 import { fixedWidthBytes, sortedKeyStrings } from '../engine/row-store.ts';
 import { radixOrder } from '../wasm/radix-order.ts';
 import { encodedInsertOf, rememberEncoded } from '../engine/encoded-rows.ts';
+import { RecordSlab } from '../engine/record-slab.ts';
 
 export interface CheckpointPieces {
   catalog: Uint8Array[];
@@ -90,10 +91,13 @@ export function layoutOf(c: CollectionState): RecordLayout {
 export function encodedRow(c: CollectionState, layout: RecordLayout, r: StoredRow, recordVersion = recordVersionFor(c.fields)): Uint8Array {
   const hit = encodedInsertOf(r, c.id, c.fields, c.schemaVersion, recordVersion);
   if (hit !== undefined) return hit;
-  const bytes = encodeRecord(layout, OP_INSERT, c.schemaVersion, r.pk, r.row);
+  const bytes = encodeRecord(layout, OP_INSERT, c.schemaVersion, r.pk, r.row, encodedHere);
   rememberEncoded(r, c.fields, c.schemaVersion, bytes);
   return bytes;
 }
+
+/** Payloads a checkpoint encodes share chunks too (engine/record-slab.ts). */
+const encodedHere = new RecordSlab();
 
 /** Every index mapping of the state as Insert entries, in the order described above. */
 export function indexEntries(state: EngineState): IndexEntry[] {
