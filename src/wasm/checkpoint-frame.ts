@@ -185,55 +185,10 @@ export function frameCheckpoint(
       list(records);
     } else {
       if (inBatch > 0 || withCount !== 0) flush();
-      const base = h.arenaBase;
-      const stage = base + stageAt;
-      const recordDesc = base + recordDescAt;
-      // Records in the order given, copied run by run: consecutive records that lie back
-      // to back in one buffer (engine/record-slab.ts) go in one `set`.
-      let staged = 0;
-      let runFirst: Uint8Array | null = null;
-      let runBuffer: ArrayBufferLike | null = null;
-      let runStart = 0;
-      let runEnd = -1;
-      const copyRun = () => {
-        if (runFirst === null) return;
-        const len = runEnd - runStart;
-        u8.set(len === runFirst.length ? runFirst : new Uint8Array(runBuffer!, runStart, len), stage + staged - len);
-      };
-      for (let i = 0; i < nRecords; i++) {
-        const r = records[i]!;
-        const len = r.length;
-        if (len > recordBytes - staged) {
-          throw usageError('OutOfBounds', 'checkpoint records exceed their stated total length', { recordBytes });
-        }
-        const buffer = r.buffer;
-        const offset = r.byteOffset;
-        if (buffer !== runBuffer || offset !== runEnd) {
-          copyRun();
-          runFirst = r;
-          runBuffer = buffer;
-          runStart = offset;
-        }
-        runEnd = offset + len;
-        dv.setUint32(recordDesc + i * 8, stage + staged, true);
-        dv.setUint32(recordDesc + i * 8 + 4, len, true);
-        staged += len;
-      }
-      copyRun();
-      if (staged !== recordBytes) {
-        throw usageError('OutOfBounds', 'checkpoint records fall short of their stated total length', { recordBytes });
-      }
-      // The permutation, checked: the kernel indexes the table with it.
-      const seen = new Uint8Array(nRecords);
-      const perm = base + permAt;
-      for (let j = 0; j < nRecords; j++) {
-        const i = order[j]!;
-        if (!(i >= 0 && i < nRecords) || seen[i] !== 0) {
-          throw usageError('OutOfBounds', 'record order is not a permutation of the records', { at: j });
-        }
-        seen[i] = 1;
-        dv.setUint32(perm + j * 4, i, true);
-      }
+      const recordDesc = h.arenaBase + recordDescAt;
+      const perm = h.arenaBase + permAt;
+      stageRecords(u8, dv, records, h.arenaBase + stageAt, recordBytes, recordDesc);
+      writePermutation(dv, order, nRecords, perm);
       if (4 + 4 * nRecords + recordBytes > end - p) {
         throw usageError('OutOfBounds', 'checkpoint pieces exceed the stated payload length', { payloadLength });
       }
@@ -262,6 +217,60 @@ export function frameCheckpoint(
   } catch (e) {
     arenaReset(mark);
     throw e;
+  }
+}
+
+/**
+ * Copies `records` back to back to `stage` in the order given and writes each one's
+ * (address, length) entry at `desc`. Consecutive records lying back to back in one buffer
+ * (engine/record-slab.ts) are copied with one `set` per run.
+ */
+function stageRecords(u8: Uint8Array, dv: DataView, records: readonly Uint8Array[], stage: number, recordBytes: number, desc: number): void {
+  let staged = 0;
+  let runFirst: Uint8Array | null = null;
+  let runBuffer: ArrayBufferLike | null = null;
+  let runStart = 0;
+  let runEnd = -1;
+  const copyRun = () => {
+    if (runFirst === null) return;
+    const len = runEnd - runStart;
+    u8.set(len === runFirst.length ? runFirst : new Uint8Array(runBuffer!, runStart, len), stage + staged - len);
+  };
+  for (let i = 0; i < records.length; i++) {
+    const r = records[i]!;
+    const len = r.length;
+    if (len > recordBytes - staged) {
+      throw usageError('OutOfBounds', 'checkpoint records exceed their stated total length', { recordBytes });
+    }
+    const buffer = r.buffer;
+    const offset = r.byteOffset;
+    if (buffer !== runBuffer || offset !== runEnd) {
+      copyRun();
+      runFirst = r;
+      runBuffer = buffer;
+      runStart = offset;
+    }
+    runEnd = offset + len;
+    dv.setUint32(desc + i * 8, stage + staged, true);
+    dv.setUint32(desc + i * 8 + 4, len, true);
+    staged += len;
+  }
+  copyRun();
+  if (staged !== recordBytes) {
+    throw usageError('OutOfBounds', 'checkpoint records fall short of their stated total length', { recordBytes });
+  }
+}
+
+/** `order` as u32 at `at`, checked to be a permutation of 0..n-1 first: the kernel indexes the table with it. */
+function writePermutation(dv: DataView, order: ArrayLike<number>, n: number, at: number): void {
+  const seen = new Uint8Array(n);
+  for (let j = 0; j < n; j++) {
+    const i = order[j]!;
+    if (!(i >= 0 && i < n) || seen[i] !== 0) {
+      throw usageError('OutOfBounds', 'record order is not a permutation of the records', { at: j });
+    }
+    seen[i] = 1;
+    dv.setUint32(at + j * 4, i, true);
   }
 }
 
