@@ -184,6 +184,10 @@ describe('database locks between processes', () => {
       const exited = new Promise((r) => holder.once('exit', r));
       process.kill(-holder.pid!, 'SIGKILL');
       await exited;
+      // The `sleep` child shares the locked descriptor and may outlive `flock` by a moment:
+      // the lock is free only once both are gone.
+      const free = () => spawnSync('flock', ['-n', '-x', lockPath, 'true']).status === 0;
+      for (let i = 0; i < 400 && !free(); i++) await new Promise((r) => setTimeout(r, 50));
       const db = Database.open(path);
       expect(spawnSync('flock', ['-n', '-s', lockPath, 'true']).status).toBe(1);
       db.close();
