@@ -16,9 +16,8 @@ import { canonicalKey } from '../format/canonical-key.ts';
 import { keyString } from './row-store.ts';
 import type { StoredRow } from './row-store.ts';
 import { EncodedKeyReader, LazyRow, valueOfKeyString } from './lazy-rows.ts';
-import { resolvePath } from '../schema/field-paths.ts';
-import type { FieldDef, IndexDef, ScalarType, Type } from '../schema/types.ts';
-import { isEnum, isObject, isOptional } from '../schema/types.ts';
+import { resolvePath, shapeAt } from '../schema/field-paths.ts';
+import type { FieldDef, IndexDef, ScalarType } from '../schema/types.ts';
 import type { Row, ScalarValue, Value } from '../schema/values.ts';
 
 export interface IndexBucket {
@@ -33,37 +32,10 @@ export interface IndexBucket {
   readonly rows: Map<string, StoredRow>;
 }
 
-/**
- * The scalar type found at `path` in rows of this field list, or null when the path cannot
- * hold a scalar. The first segments select a field (one-segment or multi-segment path);
- * remaining segments descend through Object members (keyed by their first path segment),
- * looking through Optional wrappers. Enums are strings in rows.
- */
+/** The scalar type found at `path` in rows of this field list, or null when the path cannot hold a scalar. */
 export function indexValueType(fields: readonly FieldDef[], path: readonly string[]): ScalarType | null {
-  let t: Type | undefined;
-  let rest: readonly string[] = [];
-  for (const f of fields) {
-    if (f.path.length <= path.length && f.path.every((s, i) => s === path[i])) {
-      t = f.type;
-      rest = path.slice(f.path.length);
-      break;
-    }
-  }
-  if (t === undefined) return null;
-  for (;;) {
-    while (isOptional(t)) t = t.optional;
-    if (rest.length === 0) break;
-    if (!isObject(t)) return null;
-    const seg = rest[0]!;
-    let member: Type | undefined;
-    for (const m of t.object) if (m.path[0] === seg) member = m.type;
-    if (member === undefined) return null;
-    t = member;
-    rest = rest.slice(1);
-  }
-  if (typeof t === 'string') return t;
-  if (isEnum(t)) return 'string';
-  return null;
+  const shape = shapeAt(fields, path);
+  return shape?.kind === 'scalar' ? shape.type : null;
 }
 
 function scalarOf(t: ScalarType, v: Value | undefined): ScalarValue | null {

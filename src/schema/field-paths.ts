@@ -4,7 +4,8 @@
  */
 import { schemaError } from '../errors.ts';
 import { debugStringList } from './rust-display.ts';
-import type { FieldDef } from './types.ts';
+import type { FieldDef, ScalarType, Type } from './types.ts';
+import { isEnum, isObject, isOptional } from './types.ts';
 import { hasField, isPlainObjectValue } from './values.ts';
 import type { Row, Value } from './values.ts';
 
@@ -116,4 +117,43 @@ export function resolvePath(row: Row, path: readonly string[]): Value | undefine
     cur = cur[seg]!;
   }
   return cur;
+}
+
+/**
+ * What `path` addresses in rows of this field list (shared by query checking and index
+ * derivation): a scalar leaf (enums are strings, with their members), a composite value (a
+ * list, an object, or the object a group of multi-segment fields is stored under), or null
+ * when the schema has nothing there. The first segments select a field (one-segment or
+ * multi-segment path); the rest descend through Object members, looking through Optional.
+ */
+export type PathShape =
+  | { readonly kind: 'scalar'; readonly type: ScalarType; readonly enumValues: readonly string[] | null }
+  | { readonly kind: 'composite' };
+
+export function shapeAt(fields: readonly FieldDef[], path: readonly string[]): PathShape | null {
+  let t: Type | undefined;
+  let rest: readonly string[] = [];
+  for (const f of fields) {
+    if (f.path.length <= path.length && f.path.every((s, i) => s === path[i])) {
+      t = f.type;
+      rest = path.slice(f.path.length);
+      break;
+    }
+  }
+  if (t === undefined) {
+    return fields.some((f) => isProperPrefix(path, f.path)) ? { kind: 'composite' } : null;
+  }
+  for (;;) {
+    while (isOptional(t)) t = t.optional;
+    if (rest.length === 0) break;
+    if (!isObject(t)) return null;
+    const seg = rest[0]!;
+    const member: FieldDef | undefined = t.object.find((m) => m.path[0] === seg);
+    if (member === undefined) return null;
+    t = member.type;
+    rest = rest.slice(1);
+  }
+  if (typeof t === 'string') return { kind: 'scalar', type: t, enumValues: null };
+  if (isEnum(t)) return { kind: 'scalar', type: 'string', enumValues: t.enum };
+  return { kind: 'composite' };
 }
