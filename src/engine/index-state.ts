@@ -13,7 +13,7 @@
  * counted in `conflicts`, so lookups stay truthful and the write path can refuse new ones.
  */
 import { canonicalKey } from '../format/canonical-key.ts';
-import { keyString } from './row-store.ts';
+import { keyOrder, keyString } from './row-store.ts';
 import type { StoredRow } from './row-store.ts';
 import { EncodedKeyReader, LazyRow, valueOfKeyString } from './lazy-rows.ts';
 import { resolvePath, shapeAt } from '../schema/field-paths.ts';
@@ -30,6 +30,10 @@ export interface IndexBucket {
    * replaces the entry, so the stored row is always the table's current one.
    */
   readonly rows: Map<string, StoredRow>;
+  /** Whether `rows` iterates in ascending key order (see `DerivedIndex.sortBuckets`). */
+  sorted: boolean;
+  /** The greatest key added while sorted: an add above it keeps the order. */
+  last: string;
 }
 
 /** The scalar type found at `path` in rows of this field list, or null when the path cannot hold a scalar. */
@@ -65,6 +69,8 @@ export class DerivedIndex {
   conflicts = 0;
   /** Bumped on every entry change, so derived structures (query/ordered-index.ts) know when to rebuild. */
   version = 0;
+  /** Buckets whose rows stopped iterating in key order (an add below a bucket's last key). */
+  private readonly unsorted = new Set<IndexBucket>();
 
   constructor(
     readonly collectionId: number,
@@ -99,7 +105,7 @@ export class DerivedIndex {
     if (k === null) return;
     let b = this.buckets.get(k.ks);
     if (b === undefined) {
-      b = { key: k.key ?? canonicalKey(this.keyType!, k.value), value: k.value, rows: new Map() };
+      b = { key: k.key ?? canonicalKey(this.keyType!, k.value), value: k.value, rows: new Map(), sorted: true, last: '' };
       this.buckets.set(k.ks, b);
     }
     this.put(b, pkKey, stored);
@@ -109,6 +115,11 @@ export class DerivedIndex {
     const had = b.rows.has(pkKey);
     b.rows.set(pkKey, stored);
     if (had) return;
+    if (b.rows.size === 1 || pkKey > b.last) b.last = pkKey;
+    else if (b.sorted) {
+      b.sorted = false;
+      this.unsorted.add(b);
+    }
     this.version++;
     if (this.def.kind === 'unique' && b.rows.size === 2) this.conflicts++;
   }
@@ -118,7 +129,7 @@ export class DerivedIndex {
     let b = this.buckets.get(ks);
     if (b === undefined) {
       const value = valueOfKeyString(this.keyType!, ks);
-      b = { key: canonicalKey(this.keyType!, value), value, rows: new Map() };
+      b = { key: canonicalKey(this.keyType!, value), value, rows: new Map(), sorted: true, last: '' };
       this.buckets.set(ks, b);
     }
     this.put(b, pkKey, stored);
@@ -131,7 +142,23 @@ export class DerivedIndex {
     if (b === undefined || !b.rows.delete(pkKey)) return;
     this.version++;
     if (this.def.kind === 'unique' && b.rows.size === 1) this.conflicts--;
-    if (b.rows.size === 0) this.buckets.delete(k.ks);
+    if (b.rows.size === 0) {
+      this.buckets.delete(k.ks);
+      this.unsorted.delete(b);
+    }
+  }
+
+  /**
+   * Puts every bucket back in key order. Lookups return rows in primary-key order, so a
+   * bucket kept in that order needs no sort per query; writes append keys wherever they
+   * fall (little-endian integer keys never arrive in order), so the order is restored
+   * lazily, all buckets at once, by the first lookup after writes — like an index build
+   * deferred to first use: a write-then-query loop re-sorts only the buckets it touched.
+   */
+  sortBuckets(): void {
+    if (this.unsorted.size === 0) return;
+    for (const b of this.unsorted) sortBucket(b);
+    this.unsorted.clear();
   }
 
   /** Primary keys (as key strings, ascending byte order) under an index key. */
@@ -139,6 +166,16 @@ export class DerivedIndex {
     const b = this.buckets.get(keyString(key));
     return b === undefined ? [] : [...b.rows.keys()].sort();
   }
+}
+
+function sortBucket(b: IndexBucket): void {
+  const keys = [...b.rows.keys()];
+  const rows = [...b.rows.values()];
+  const order = keyOrder(keys);
+  b.rows.clear();
+  for (let i = 0; i < order.length; i++) b.rows.set(keys[order[i]!]!, rows[order[i]!]!);
+  b.sorted = true;
+  b.last = keys[order[order.length - 1]!]!;
 }
 
 type RowSource = Iterable<StoredRow>;

@@ -106,6 +106,9 @@ export function prepareQuery(ctx: QueryContext, q: Query = {}): PreparedQuery {
 function bucketsOf(pq: PreparedQuery): readonly IndexBucket[] | null {
   const a = pq.plan.access;
   if (a.kind === 'scan') return null;
+  // Buckets back in key order after writes (once, all of the index's): a single bucket then
+  // yields its rows in primary-key order without a sort.
+  a.index.sortBuckets();
   if (a.kind === 'range') return a.buckets;
   if (a.keys.length === 1) return equalBuckets(a.index, a.type, a.keys[0]!);
   const seen = new Set<IndexBucket>();
@@ -135,7 +138,14 @@ function candidates(pq: PreparedQuery): { keys: string[]; rows: StoredRow[] } | 
 /** Candidate keys in primary-key byte order, or null for a full scan. */
 function sortedCandidateKeys(pq: PreparedQuery): string[] | null {
   const c = candidates(pq);
-  return c === null ? null : sortedKeyStrings(c.keys);
+  if (c === null) return null;
+  return singleBucket(pq) ? c.keys : sortedKeyStrings(c.keys);
+}
+
+/** Whether the access path reads one bucket (its rows are then in key order: see `bucketsOf`). */
+function singleBucket(pq: PreparedQuery): boolean {
+  const a = pq.plan.access;
+  return (a.kind === 'range' && a.buckets.length <= 1) || (a.kind === 'lookup' && a.keys.length === 1 && a.type !== 'float64');
 }
 
 function output(pq: PreparedQuery, row: Row): Row {
@@ -170,15 +180,20 @@ function matches(pq: PreparedQuery): Sortable[] {
  * put in primary-key byte order by a permutation of their key strings (a radix pass for
  * fixed-width keys, see row-store.ts) — no per-row Map, no comparator over row objects.
  */
-function matchesByPk(pq: PreparedQuery): { keys: string[]; rows: Row[]; order: ArrayLike<number> } {
+function matchesByPk(pq: PreparedQuery): { rows: Row[]; order: ArrayLike<number> | null } {
   const table = pq.ctx.rows.table(pq.ctx.collection.id);
   const test = pq.test;
   const buckets = bucketsOf(pq);
   const keys: string[] = [];
   const rows: Row[] = [];
+  if (buckets !== null && singleBucket(pq)) {
+    // One bucket, in key order already: no keys to gather, nothing to sort.
+    if (buckets.length === 1) gather(buckets[0]!.rows, test, null, rows);
+    return { rows, order: null };
+  }
   if (buckets === null) gather(table, test, keys, rows);
   else for (const b of buckets) gather(b.rows, test, keys, rows);
-  return { keys, rows, order: keyOrder(keys) };
+  return { rows, order: keyOrder(keys) };
 }
 
 /**
@@ -186,7 +201,7 @@ function matchesByPk(pq: PreparedQuery): { keys: string[]; rows: Row[]; order: A
  * (not a closure per query), so the JIT's optimized code and its feedback survive from one
  * query to the next instead of being thrown away on the first query of a new shape.
  */
-function gather(from: ReadonlyMap<string, StoredRow> | RowTable, test: RowTest | null, keys: string[], rows: Row[]): void {
+function gather(from: ReadonlyMap<string, StoredRow> | RowTable, test: RowTest | null, keys: string[] | null, rows: Row[]): void {
   // Three short passes instead of one: each candidate costs a cache miss or two (its stored
   // row, then the row object), and in a tight loop of independent loads the CPU keeps many
   // of those misses in flight at once, where one long loop body waits for each in turn.
@@ -203,7 +218,7 @@ function gather(from: ReadonlyMap<string, StoredRow> | RowTable, test: RowTest |
   for (let j = 0; j < n; j++) {
     const row = rs[j]!;
     if (test !== null && !test(row)) continue;
-    keys.push(ks[j]!);
+    keys?.push(ks[j]!);
     rows.push(row);
   }
 }
@@ -214,13 +229,13 @@ export function runQuery(pq: PreparedQuery): Row[] {
     // Index candidates that (by the index) need no other condition, and a limit: order the
     // keys, then re-check in that order until `limit` — only the rows returned are touched.
     const c = candidates(pq)!;
-    const order = keyOrder(c.keys);
+    const order = singleBucket(pq) ? null : keyOrder(c.keys);
     const test = pq.test!;
     const out: Row[] = [];
     let skip = pq.offset;
     const max = pq.limit;
-    for (let i = 0; i < order.length; i++) {
-      const sr = c.rows[order[i]!]!;
+    for (let i = 0; i < c.rows.length; i++) {
+      const sr = c.rows[order === null ? i : order[i]!]!;
       if (!test(sr.row)) continue;
       if (skip > 0) {
         skip--;
@@ -235,7 +250,7 @@ export function runQuery(pq: PreparedQuery): Row[] {
     const { rows, order } = matchesByPk(pq);
     const end = pq.limit === null ? rows.length : Math.min(rows.length, pq.offset + pq.limit);
     const out = new Array<Row>(Math.max(0, end - pq.offset));
-    for (let i = pq.offset; i < end; i++) out[i - pq.offset] = output(pq, rows[order[i]!]!);
+    for (let i = pq.offset; i < end; i++) out[i - pq.offset] = output(pq, rows[order === null ? i : order[i]!]!);
     return out;
   }
   const all = matches(pq);
