@@ -206,19 +206,22 @@ function gather(from: ReadonlyMap<string, StoredRow> | RowTable, test: RowTest |
   // row, then the row object), and in a tight loop of independent loads the CPU keeps many
   // of those misses in flight at once, where one long loop body waits for each in turn.
   const n = from.size;
-  const ks = new Array<string>(n);
+  const ks = keys === null ? null : new Array<string>(n);
   const srs = new Array<StoredRow>(n);
   let i = 0;
-  for (const [pk, sr] of from) {
-    ks[i] = pk;
-    srs[i++] = sr;
+  if (ks === null) for (const sr of from.values()) srs[i++] = sr;
+  else {
+    for (const [pk, sr] of from) {
+      ks[i] = pk;
+      srs[i++] = sr;
+    }
   }
   const rs = new Array<Row>(n);
   for (let j = 0; j < n; j++) rs[j] = srs[j]!.row;
   for (let j = 0; j < n; j++) {
     const row = rs[j]!;
     if (test !== null && !test(row)) continue;
-    keys?.push(ks[j]!);
+    if (keys !== null) keys.push(ks![j]!);
     rows.push(row);
   }
 }
