@@ -27,7 +27,7 @@ import { equalBuckets } from './ordered-index.ts';
 import type { Plan } from './planner.ts';
 import { plan, recheckOf } from './planner.ts';
 import type { RowTest } from './predicate.ts';
-import { compilePredicate } from './predicate.ts';
+import { compilePredicate, directEquality } from './predicate.ts';
 import { projectRow } from './project.ts';
 
 export interface QueryContext {
@@ -188,7 +188,11 @@ function matchesByPk(pq: PreparedQuery): { rows: Row[]; order: ArrayLike<number>
   const rows: Row[] = [];
   if (buckets !== null && singleBucket(pq)) {
     // One bucket, in key order already: no keys to gather, nothing to sort.
-    if (buckets.length === 1) gather(buckets[0]!.rows, test, null, rows);
+    if (buckets.length === 1) {
+      const eq = directEquality(pq.where);
+      if (eq !== null) gatherEqual(buckets[0]!.rows, eq.name, eq.value, rows);
+      else gather(buckets[0]!.rows, test, null, rows);
+    }
     return { rows, order: null };
   }
   if (buckets === null) gather(table, test, keys, rows);
@@ -223,6 +227,24 @@ function gather(from: ReadonlyMap<string, StoredRow> | RowTable, test: RowTest |
     if (test !== null && !test(row)) continue;
     if (keys !== null) keys.push(ks![j]!);
     rows.push(row);
+  }
+}
+
+/**
+ * `gather` for the plain equality lookup, with the re-check `row[name] === value` inline:
+ * no call per row, and the same optimized loop for every such query (a predicate closure is
+ * a new function per query, which the JIT has to learn again).
+ */
+function gatherEqual(from: ReadonlyMap<string, StoredRow>, name: string, value: unknown, rows: Row[]): void {
+  const n = from.size;
+  const srs = new Array<StoredRow>(n);
+  let i = 0;
+  for (const sr of from.values()) srs[i++] = sr;
+  const rs = new Array<Row>(n);
+  for (let j = 0; j < n; j++) rs[j] = srs[j]!.row;
+  for (let j = 0; j < n; j++) {
+    const row = rs[j]!;
+    if (row[name] === value) rows.push(row);
   }
 }
 

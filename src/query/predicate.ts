@@ -201,6 +201,17 @@ function comparisonTest(p: Extract<BoundPredicate, { k: 'cmp' }>): RowTest {
   }
 }
 
+/**
+ * The field and value of a predicate that is exactly "top-level field === primitive" (the
+ * common index lookup), for loops that test it inline; null for anything else.
+ */
+export function directEquality(p: BoundPredicate | null): { name: string; value: number | bigint | boolean | string } | null {
+  if (p === null || p.k !== 'cmp' || p.op !== 'eq') return null;
+  const name = directName(p.path);
+  if (name === null || primitiveTypeof(p.type) === null) return null;
+  return { name, value: p.value as number | bigint | boolean | string };
+}
+
 export function compilePredicate(p: BoundPredicate): RowTest {
   switch (p.k) {
     case 'cmp':
