@@ -34,6 +34,12 @@ export interface IndexBucket {
   sorted: boolean;
   /** The greatest key added while sorted: an add above it keeps the order. */
   last: string;
+  /**
+   * The row objects of `rows`, in key order, while the bucket is sorted and unchanged (null
+   * otherwise): a lookup then reads one array instead of every stored row. Dropped by every
+   * change to the bucket, so it never holds a row the table has replaced.
+   */
+  inOrder: Row[] | null;
 }
 
 /** The scalar type found at `path` in rows of this field list, or null when the path cannot hold a scalar. */
@@ -105,7 +111,7 @@ export class DerivedIndex {
     if (k === null) return;
     let b = this.buckets.get(k.ks);
     if (b === undefined) {
-      b = { key: k.key ?? canonicalKey(this.keyType!, k.value), value: k.value, rows: new Map(), sorted: true, last: '' };
+      b = { key: k.key ?? canonicalKey(this.keyType!, k.value), value: k.value, rows: new Map(), sorted: true, last: '', inOrder: null };
       this.buckets.set(k.ks, b);
     }
     this.put(b, pkKey, stored);
@@ -114,6 +120,7 @@ export class DerivedIndex {
   private put(b: IndexBucket, pkKey: string, stored: StoredRow): void {
     const had = b.rows.has(pkKey);
     b.rows.set(pkKey, stored);
+    b.inOrder = null;
     if (had) return;
     if (b.rows.size === 1 || pkKey > b.last) b.last = pkKey;
     else if (b.sorted) {
@@ -129,7 +136,7 @@ export class DerivedIndex {
     let b = this.buckets.get(ks);
     if (b === undefined) {
       const value = valueOfKeyString(this.keyType!, ks);
-      b = { key: canonicalKey(this.keyType!, value), value, rows: new Map(), sorted: true, last: '' };
+      b = { key: canonicalKey(this.keyType!, value), value, rows: new Map(), sorted: true, last: '', inOrder: null };
       this.buckets.set(ks, b);
     }
     this.put(b, pkKey, stored);
@@ -140,6 +147,7 @@ export class DerivedIndex {
     if (k === null) return;
     const b = this.buckets.get(k.ks);
     if (b === undefined || !b.rows.delete(pkKey)) return;
+    b.inOrder = null;
     this.version++;
     if (this.def.kind === 'unique' && b.rows.size === 1) this.conflicts--;
     if (b.rows.size === 0) {
@@ -176,6 +184,15 @@ function sortBucket(b: IndexBucket): void {
   for (let i = 0; i < order.length; i++) b.rows.set(keys[order[i]!]!, rows[order[i]!]!);
   b.sorted = true;
   b.last = keys[order[order.length - 1]!]!;
+  // Rows already decoded are listed now (the sort runs once after a burst of writes, before
+  // the lookups); a row still encoded is decoded only when a lookup reads it.
+  const inOrder = new Array<Row>(order.length);
+  for (let i = 0; i < order.length; i++) {
+    const sr = rows[order[i]!]!;
+    if (sr instanceof LazyRow) return;
+    inOrder[i] = sr.row;
+  }
+  b.inOrder = inOrder;
 }
 
 type RowSource = Iterable<StoredRow>;

@@ -189,9 +189,11 @@ function matchesByPk(pq: PreparedQuery): { rows: Row[]; order: ArrayLike<number>
   if (buckets !== null && singleBucket(pq)) {
     // One bucket, in key order already: no keys to gather, nothing to sort.
     if (buckets.length === 1) {
+      const b = buckets[0]!;
+      const inOrder = b.inOrder ?? (b.inOrder = rowsOf(b.rows));
       const eq = directEquality(pq.where);
-      if (eq !== null) gatherEqual(buckets[0]!.rows, eq.name, eq.value, rows);
-      else gather(buckets[0]!.rows, test, null, rows);
+      if (eq !== null) filterEqual(inOrder, eq.name, eq.value, rows);
+      else filterRows(inOrder, test, rows);
     }
     return { rows, order: null };
   }
@@ -231,20 +233,35 @@ function gather(from: ReadonlyMap<string, StoredRow> | RowTable, test: RowTest |
 }
 
 /**
- * `gather` for the plain equality lookup, with the re-check `row[name] === value` inline:
- * no call per row, and the same optimized loop for every such query (a predicate closure is
- * a new function per query, which the JIT has to learn again).
+ * The row objects of a bucket in its (key) order, read in two short passes so the CPU
+ * overlaps the cache misses of many stored rows (see `gather`).
  */
-function gatherEqual(from: ReadonlyMap<string, StoredRow>, name: string, value: unknown, rows: Row[]): void {
+function rowsOf(from: ReadonlyMap<string, StoredRow>): Row[] {
   const n = from.size;
   const srs = new Array<StoredRow>(n);
   let i = 0;
   for (const sr of from.values()) srs[i++] = sr;
   const rs = new Array<Row>(n);
   for (let j = 0; j < n; j++) rs[j] = srs[j]!.row;
-  for (let j = 0; j < n; j++) {
-    const row = rs[j]!;
-    if (row[name] === value) rows.push(row);
+  return rs;
+}
+
+/**
+ * The rows passing the plain equality re-check `row[name] === value`, inline: no call per
+ * row, and one optimized loop for every such query (a predicate closure is a new function
+ * per query, which the JIT has to learn again).
+ */
+function filterEqual(from: readonly Row[], name: string, value: unknown, out: Row[]): void {
+  for (let j = 0; j < from.length; j++) {
+    const row = from[j]!;
+    if (row[name] === value) out.push(row);
+  }
+}
+
+function filterRows(from: readonly Row[], test: RowTest | null, out: Row[]): void {
+  for (let j = 0; j < from.length; j++) {
+    const row = from[j]!;
+    if (test === null || test(row)) out.push(row);
   }
 }
 

@@ -71,4 +71,24 @@ describe('index buckets in key order across writes', () => {
       { numRuns: 150 },
     );
   });
+
+  it('a lookup after an in-order append, a replace or a delete sees the bucket as it is now', () => {
+    const db = Database.openInMemory();
+    db.registerCollection('t', [...FIELDS, { path: ['n'], type: 'string', constraints: [] }], 'id', [
+      { name: 'by_grp', path: ['grp'], kind: 'non_unique' },
+    ]);
+    const ids = () => db.query('t', { where: { grp: 1n } }).map((r) => [r['id'], r['n']]);
+    db.insert('t', { id: 1n, grp: 1n, n: 'a' });
+    db.insert('t', { id: 2n, grp: 1n, n: 'b' });
+    expect(ids()).toEqual([[1n, 'a'], [2n, 'b']]);
+    db.insert('t', { id: 3n, grp: 1n, n: 'c' }); // above the bucket's last key: stays sorted
+    expect(ids()).toEqual([[1n, 'a'], [2n, 'b'], [3n, 'c']]);
+    db.insert('t', { id: 2n, grp: 1n, n: 'B' }); // replaced, same key
+    expect(ids()).toEqual([[1n, 'a'], [2n, 'B'], [3n, 'c']]);
+    db.delete('t', 1n);
+    expect(ids()).toEqual([[2n, 'B'], [3n, 'c']]);
+    db.insert('t', { id: 3n, grp: 2n, n: 'c' }); // moved to another bucket
+    expect(ids()).toEqual([[2n, 'B']]);
+    expect(db.query('t', { where: { grp: 2n } }).map((r) => r['id'])).toEqual([3n]);
+  });
 });
