@@ -15,6 +15,7 @@
 import { canonicalKey } from '../format/canonical-key.ts';
 import { keyOrder, keyString } from './row-store.ts';
 import type { StoredRow } from './row-store.ts';
+import type { RowTable } from './row-table.ts';
 import { EncodedKeyReader, LazyRow, valueOfKeyString } from './lazy-rows.ts';
 import { resolvePath, shapeAt } from '../schema/field-paths.ts';
 import type { FieldDef, IndexDef, ScalarType } from '../schema/types.ts';
@@ -163,9 +164,9 @@ export class DerivedIndex {
    * lazily, all buckets at once, by the first lookup after writes — like an index build
    * deferred to first use: a write-then-query loop re-sorts only the buckets it touched.
    */
-  sortBuckets(): void {
+  sortBuckets(table: RowTable): void {
     if (this.unsorted.size === 0) return;
-    for (const b of this.unsorted) sortBucket(b);
+    for (const b of this.unsorted) sortBucket(b, table);
     this.unsorted.clear();
   }
 
@@ -176,7 +177,7 @@ export class DerivedIndex {
   }
 }
 
-function sortBucket(b: IndexBucket): void {
+function sortBucket(b: IndexBucket, table: RowTable): void {
   const keys = [...b.rows.keys()];
   const rows = [...b.rows.values()];
   const order = keyOrder(keys);
@@ -186,11 +187,13 @@ function sortBucket(b: IndexBucket): void {
   b.last = keys[order[order.length - 1]!]!;
   // Rows already decoded are listed now (the sort runs once after a burst of writes, before
   // the lookups); a row still encoded is decoded only when a lookup reads it.
-  const inOrder = new Array<Row>(order.length);
+  // Only rows that are the table's current row for their key are listed: an index entry
+  // that outlived its row (a bug) costs nothing but this check.
+  const inOrder: Row[] = [];
   for (let i = 0; i < order.length; i++) {
     const sr = rows[order[i]!]!;
     if (sr instanceof LazyRow) return;
-    inOrder[i] = sr.row;
+    if (table.get(keys[order[i]!]!) === sr) inOrder.push(sr.row);
   }
   b.inOrder = inOrder;
 }

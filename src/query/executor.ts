@@ -27,7 +27,8 @@ import { equalBuckets } from './ordered-index.ts';
 import type { Plan } from './planner.ts';
 import { plan, recheckOf } from './planner.ts';
 import type { RowTest } from './predicate.ts';
-import { compilePredicate, directEquality } from './predicate.ts';
+import type { DirectRange } from './predicate.ts';
+import { compilePredicate, directEquality, directRange } from './predicate.ts';
 import { projectRow } from './project.ts';
 
 export interface QueryContext {
@@ -108,7 +109,7 @@ function bucketsOf(pq: PreparedQuery): readonly IndexBucket[] | null {
   if (a.kind === 'scan') return null;
   // Buckets back in key order after writes (once, all of the index's): a single bucket then
   // yields its rows in primary-key order without a sort.
-  a.index.sortBuckets();
+  a.index.sortBuckets(pq.ctx.rows.table(pq.ctx.collection.id));
   if (a.kind === 'range') return a.buckets;
   if (a.keys.length === 1) return equalBuckets(a.index, a.type, a.keys[0]!);
   const seen = new Set<IndexBucket>();
@@ -124,10 +125,13 @@ function bucketsOf(pq: PreparedQuery): readonly IndexBucket[] | null {
 function candidates(pq: PreparedQuery): { keys: string[]; rows: StoredRow[] } | null {
   const buckets = bucketsOf(pq);
   if (buckets === null) return null;
+  const table = pq.ctx.rows.table(pq.ctx.collection.id);
   const keys: string[] = [];
   const rows: StoredRow[] = [];
   for (const b of buckets) {
     b.rows.forEach((sr, pk) => {
+      // Only the table's current row for the key (see `gather`).
+      if (table.get(pk) !== sr) return;
       keys.push(pk);
       rows.push(sr);
     });
@@ -190,15 +194,17 @@ function matchesByPk(pq: PreparedQuery): { rows: Row[]; order: ArrayLike<number>
     // One bucket, in key order already: no keys to gather, nothing to sort.
     if (buckets.length === 1) {
       const b = buckets[0]!;
-      const inOrder = b.inOrder ?? (b.inOrder = rowsOf(b.rows));
+      const inOrder = b.inOrder ?? (b.inOrder = rowsOf(b.rows, table));
       const eq = directEquality(pq.where);
+      const range = eq === null ? directRange(pq.where) : null;
       if (eq !== null) filterEqual(inOrder, eq.name, eq.value, rows);
+      else if (range !== null) filterRange(inOrder, range, rows);
       else filterRows(inOrder, test, rows);
     }
     return { rows, order: null };
   }
-  if (buckets === null) gather(table, test, keys, rows);
-  else for (const b of buckets) gather(b.rows, test, keys, rows);
+  if (buckets === null) gather(table, null, test, keys, rows);
+  else for (const b of buckets) gather(b.rows, table, test, keys, rows);
   return { rows, order: keyOrder(keys) };
 }
 
@@ -207,24 +213,34 @@ function matchesByPk(pq: PreparedQuery): { rows: Row[]; order: ArrayLike<number>
  * (not a closure per query), so the JIT's optimized code and its feedback survive from one
  * query to the next instead of being thrown away on the first query of a new shape.
  */
-function gather(from: ReadonlyMap<string, StoredRow> | RowTable, test: RowTest | null, keys: string[] | null, rows: Row[]): void {
+function gather(
+  from: ReadonlyMap<string, StoredRow> | RowTable,
+  table: RowTable | null,
+  test: RowTest | null,
+  keys: string[] | null,
+  rows: Row[],
+): void {
   // Three short passes instead of one: each candidate costs a cache miss or two (its stored
   // row, then the row object), and in a tight loop of independent loads the CPU keeps many
   // of those misses in flight at once, where one long loop body waits for each in turn.
+  // Index candidates (`table` given) must be the table's current row for their key: an
+  // index entry that outlived its row can then only cost time, never return a stale row.
   const n = from.size;
-  const ks = keys === null ? null : new Array<string>(n);
+  const ks = keys === null && table === null ? null : new Array<string>(n);
   const srs = new Array<StoredRow>(n);
   let i = 0;
   if (ks === null) for (const sr of from.values()) srs[i++] = sr;
   else {
     for (const [pk, sr] of from) {
+      if (table !== null && table.get(pk) !== sr) continue;
       ks[i] = pk;
       srs[i++] = sr;
     }
   }
-  const rs = new Array<Row>(n);
-  for (let j = 0; j < n; j++) rs[j] = srs[j]!.row;
-  for (let j = 0; j < n; j++) {
+  const m = i;
+  const rs = new Array<Row>(m);
+  for (let j = 0; j < m; j++) rs[j] = srs[j]!.row;
+  for (let j = 0; j < m; j++) {
     const row = rs[j]!;
     if (test !== null && !test(row)) continue;
     if (keys !== null) keys.push(ks![j]!);
@@ -236,13 +252,14 @@ function gather(from: ReadonlyMap<string, StoredRow> | RowTable, test: RowTest |
  * The row objects of a bucket in its (key) order, read in two short passes so the CPU
  * overlaps the cache misses of many stored rows (see `gather`).
  */
-function rowsOf(from: ReadonlyMap<string, StoredRow>): Row[] {
+function rowsOf(from: ReadonlyMap<string, StoredRow>, table: RowTable): Row[] {
   const n = from.size;
   const srs = new Array<StoredRow>(n);
   let i = 0;
-  for (const sr of from.values()) srs[i++] = sr;
-  const rs = new Array<Row>(n);
-  for (let j = 0; j < n; j++) rs[j] = srs[j]!.row;
+  // Only the table's current row for each key (see `gather`).
+  for (const [pk, sr] of from) if (table.get(pk) === sr) srs[i++] = sr;
+  const rs = new Array<Row>(i);
+  for (let j = 0; j < i; j++) rs[j] = srs[j]!.row;
   return rs;
 }
 
@@ -255,6 +272,20 @@ function filterEqual(from: readonly Row[], name: string, value: unknown, out: Ro
   for (let j = 0; j < from.length; j++) {
     const row = from[j]!;
     if (row[name] === value) out.push(row);
+  }
+}
+
+/** `filterEqual` for a range on one numeric field (same semantics as the compiled comparisons). */
+function filterRange(from: readonly Row[], r: DirectRange, out: Row[]): void {
+  const { name, kind, lo, hi, loInclusive, hiInclusive } = r;
+  for (let j = 0; j < from.length; j++) {
+    const row = from[j]!;
+    const v = row[name] as number | bigint;
+    if (typeof v !== kind) continue;
+    if (lo !== null && (loInclusive ? v < lo : v <= lo)) continue;
+    if (hi !== null && (hiInclusive ? v > hi : v >= hi)) continue;
+    if (v !== v) continue; // NaN matches no range
+    out.push(row);
   }
 }
 

@@ -212,6 +212,62 @@ export function directEquality(p: BoundPredicate | null): { name: string; value:
   return { name, value: p.value as number | bigint | boolean | string };
 }
 
+/** A range on one top-level numeric field: `lo`/`hi` null when that side is open. */
+export interface DirectRange {
+  readonly name: string;
+  readonly kind: 'bigint' | 'number';
+  readonly lo: number | bigint | null;
+  readonly loInclusive: boolean;
+  readonly hi: number | bigint | null;
+  readonly hiInclusive: boolean;
+}
+
+/**
+ * The bounds of a predicate that is exactly a range on one top-level integer or float field
+ * (one comparison, `between`, or an AND of comparisons on that field), for loops that test
+ * it inline; null for anything else. Float bounds that are NaN are left to the general path.
+ */
+export function directRange(p: BoundPredicate | null): DirectRange | null {
+  if (p === null) return null;
+  const items = p.k === 'and' ? p.items : [p];
+  if (items.length === 0) return null;
+  let name: string | null = null;
+  let kind: 'bigint' | 'number' | null = null;
+  let lo: number | bigint | null = null;
+  let hi: number | bigint | null = null;
+  let loInclusive = true;
+  let hiInclusive = true;
+  const lower = (v: number | bigint, inclusive: boolean) => {
+    if (lo === null || v > lo || (v === lo && !inclusive)) {
+      lo = v;
+      loInclusive = inclusive;
+    }
+  };
+  const upper = (v: number | bigint, inclusive: boolean) => {
+    if (hi === null || v < hi || (v === hi && !inclusive)) {
+      hi = v;
+      hiInclusive = inclusive;
+    }
+  };
+  for (const it of items) {
+    if (it.k !== 'cmp' && it.k !== 'between') return null;
+    const n = directName(it.path);
+    const t = primitiveTypeof(it.type);
+    if (n === null || (t !== 'bigint' && t !== 'number') || (name !== null && n !== name)) return null;
+    name = n;
+    kind = t;
+    const values = it.k === 'between' ? [it.low, it.high] : [it.value];
+    if (values.some((v) => typeof v === 'number' && Number.isNaN(v))) return null;
+    if (it.k === 'between') {
+      lower(it.low as number | bigint, true);
+      upper(it.high as number | bigint, true);
+    } else if (it.op === 'gt' || it.op === 'gte') lower(it.value as number | bigint, it.op === 'gte');
+    else if (it.op === 'lt' || it.op === 'lte') upper(it.value as number | bigint, it.op === 'lte');
+    else return null;
+  }
+  return { name: name!, kind: kind!, lo, loInclusive, hi, hiInclusive };
+}
+
 export function compilePredicate(p: BoundPredicate): RowTest {
   switch (p.k) {
     case 'cmp':

@@ -72,6 +72,43 @@ describe('index buckets in key order across writes', () => {
     );
   });
 
+  it('one-bucket ranges on integer and float fields answer like full scans (NaN, ±0, open and closed ends)', () => {
+    const fields: FieldDef[] = [
+      { path: ['id'], type: 'int64', constraints: [] },
+      { path: ['i'], type: 'int64', constraints: [] },
+      { path: ['f'], type: 'float64', constraints: [] },
+    ];
+    const withIx = Database.openInMemory();
+    const plain = Database.openInMemory();
+    withIx.registerCollection('t', fields, 'id', [
+      { name: 'by_i', path: ['i'], kind: 'non_unique' },
+      { name: 'by_f', path: ['f'], kind: 'non_unique' },
+    ]);
+    plain.registerCollection('t', fields, 'id', []);
+    const fs = [NaN, -0, 0, 1.5, 2, Infinity, -Infinity];
+    for (let n = 0; n < 60; n++) {
+      const row = { id: BigInt(n * 37 - 1000), i: BigInt(n % 3), f: fs[n % fs.length]! };
+      withIx.insert('t', row);
+      plain.insert('t', row);
+    }
+    const preds = [
+      { and: [{ gte: { path: 'i', value: 1n } }, { lt: { path: 'i', value: 2n } }] },
+      { and: [{ gt: { path: 'i', value: 0n } }, { lte: { path: 'i', value: 1n } }] },
+      { between: { path: 'i', low: 2n, high: 2n } },
+      { and: [{ gte: { path: 'f', value: 0 } }, { lte: { path: 'f', value: 0 } }] },
+      { and: [{ gt: { path: 'f', value: 1 } }, { lt: { path: 'f', value: 1.75 } }] },
+      { between: { path: 'f', low: 2, high: 2 } },
+      { and: [{ gte: { path: 'f', value: Infinity } }, { lte: { path: 'f', value: Infinity } }] },
+    ];
+    for (const where of preds) {
+      const q = { where } as Parameters<Database['query']>[1];
+      const want = plain.query('t', q).map((r) => r['id']);
+      expect(withIx.explain('t', q)).toMatch(/Index/);
+      expect(withIx.query('t', q).map((r) => r['id'])).toEqual(want);
+      expect(withIx.query('t', q).map((r) => r['id'])).toEqual(want); // bucket row list cached
+    }
+  });
+
   it('a lookup after an in-order append, a replace or a delete sees the bucket as it is now', () => {
     const db = Database.openInMemory();
     db.registerCollection('t', [...FIELDS, { path: ['n'], type: 'string', constraints: [] }], 'id', [
