@@ -22,6 +22,7 @@ import { encodeRecord, OP_INSERT, recordVersionFor } from '../format/record.ts';
 import type { RecordLayout } from '../format/record.ts';
 import { findTopLevelField } from '../schema/field-paths.ts';
 import type { CollectionState } from '../engine/catalog.ts';
+import type { DerivedIndex } from '../engine/index-state.ts';
 import type { EngineState } from '../engine/open.ts';
 import type { StoredRow } from '../engine/row-store.ts';
 import { fixedWidthBytes, sortedKeyStrings } from '../engine/row-store.ts';
@@ -99,9 +100,9 @@ export function encodedRow(c: CollectionState, layout: RecordLayout, r: StoredRo
 /** Payloads a checkpoint encodes share chunks too (engine/record-slab.ts). */
 const encodedHere = new RecordSlab();
 
-/** Every index mapping of the state as Insert entries, in the order described above. */
-export function indexEntries(state: EngineState): IndexEntry[] {
-  const out: IndexEntry[] = [];
+/** Every index of the state in index-blob order: unique first, then by collection id, then by name (UTF-8). */
+function indexesInBlobOrder(state: EngineState): { c: CollectionState; kind: 'unique' | 'non_unique'; ix: DerivedIndex }[] {
+  const out: { c: CollectionState; kind: 'unique' | 'non_unique'; ix: DerivedIndex }[] = [];
   const collections = state.catalog.list();
   for (const kind of ['unique', 'non_unique'] as const) {
     for (const c of collections) {
@@ -109,13 +110,20 @@ export function indexEntries(state: EngineState): IndexEntry[] {
         .of(c.id)
         .filter((ix) => ix.def.kind === kind)
         .sort((a, b) => compareStringsUtf8(a.def.name, b.def.name));
-      for (const ix of ixs) {
-        const keys = [...ix.buckets.values()].sort((a, b) => compareKeyBytes(a.key, b.key));
-        for (const b of keys) {
-          for (const pk of [...b.rows.keys()].sort()) {
-            out.push({ collectionId: c.id, kind, op: 'insert', name: ix.def.name, key: b.key, pk: keyFromString(pk) });
-          }
-        }
+      for (const ix of ixs) out.push({ c, kind, ix });
+    }
+  }
+  return out;
+}
+
+/** Every index mapping of the state as Insert entries, in the order described above. */
+export function indexEntries(state: EngineState): IndexEntry[] {
+  const out: IndexEntry[] = [];
+  for (const { c, kind, ix } of indexesInBlobOrder(state)) {
+    const keys = [...ix.buckets.values()].sort((a, b) => compareKeyBytes(a.key, b.key));
+    for (const b of keys) {
+      for (const pk of [...b.rows.keys()].sort()) {
+        out.push({ collectionId: c.id, kind, op: 'insert', name: ix.def.name, key: b.key, pk: keyFromString(pk) });
       }
     }
   }
@@ -144,36 +152,27 @@ export function encodeIndexBlob(state: EngineState): Uint8Array {
   const runs: Run[] = [];
   let size = 2 + 4;
   let count = 0;
-  const collections = state.catalog.list();
-  for (const kind of ['unique', 'non_unique'] as const) {
-    for (const c of collections) {
-      const ixs = state.indexes
-        .of(c.id)
-        .filter((ix) => ix.def.kind === kind)
-        .sort((a, b) => compareStringsUtf8(a.def.name, b.def.name));
-      for (const ix of ixs) {
-        const name = utf8.encode(ix.def.name);
-        for (const b of bucketsInKeyOrder([...ix.buckets.values()])) {
-          const prefix = entryPrefix(c.id, kind === 'unique' ? 1 : 2, name, b.key);
-          const m = b.rows.size;
-          count += m;
-          if (m >= RADIX_MIN) {
-            const pks = [...b.rows.keys()];
-            const w = pks[0]!.length;
-            const flat = w > 0 && w <= 16 ? fixedWidthBytes(pks, w) : null;
-            if (flat !== null) {
-              runs.push({ prefix, flat, order: radixOrder(flat, m, w), w });
-              size += m * (prefix.length + 4 + w);
-              continue;
-            }
-          }
-          const pks = m === 1 ? [...b.rows.keys()] : sortedKeyStrings(b.rows.keys());
-          let pkBytes = 0;
-          for (let i = 0; i < pks.length; i++) pkBytes += pks[i]!.length;
-          runs.push({ prefix, flat: null, pks });
-          size += m * (prefix.length + 4) + pkBytes;
+  for (const { c, kind, ix } of indexesInBlobOrder(state)) {
+    const name = utf8.encode(ix.def.name);
+    for (const b of bucketsInKeyOrder([...ix.buckets.values()])) {
+      const prefix = entryPrefix(c.id, kind === 'unique' ? 1 : 2, name, b.key);
+      const m = b.rows.size;
+      count += m;
+      if (m >= RADIX_MIN) {
+        const pks = [...b.rows.keys()];
+        const w = pks[0]!.length;
+        const flat = w > 0 && w <= 16 ? fixedWidthBytes(pks, w) : null;
+        if (flat !== null) {
+          runs.push({ prefix, flat, order: radixOrder(flat, m, w), w });
+          size += m * (prefix.length + 4 + w);
+          continue;
         }
       }
+      const pks = m === 1 ? [...b.rows.keys()] : sortedKeyStrings(b.rows.keys());
+      let pkBytes = 0;
+      for (let i = 0; i < pks.length; i++) pkBytes += pks[i]!.length;
+      runs.push({ prefix, flat: null, pks });
+      size += m * (prefix.length + 4) + pkBytes;
     }
   }
   const out = new Uint8Array(size);
