@@ -34,7 +34,7 @@ import {
 } from '../format/txn-marker.ts';
 import { findTopLevelField } from '../schema/field-paths.ts';
 import type { FieldDef, ScalarType } from '../schema/types.ts';
-import { setField } from '../schema/values.ts';
+import { freezeRow, setField } from '../schema/values.ts';
 import type { Row } from '../schema/values.ts';
 import { ModelVaultError } from '../errors.ts';
 import type { Catalog, CollectionState } from './catalog.ts';
@@ -245,5 +245,5 @@ export function topLevelNames(c: CollectionState): string[] {
 export function reshape(row: Row, names: readonly string[]): Row {
   const out: Row = {};
   for (const n of names) setField(out, n, Object.prototype.hasOwnProperty.call(row, n) ? row[n]! : null);
-  return out;
+  return freezeRow(out);
 }

@@ -12,7 +12,7 @@
  */
 import { schemaError, formatError, type ModelVaultError } from '../errors.ts';
 import type { FieldDef, Type } from '../schema/types.ts';
-import { hasField, isPlainObjectValue, setField, type Row, type ScalarValue, type Value } from '../schema/values.ts';
+import { freezeRow, hasField, isPlainObjectValue, setField, type Row, type ScalarValue, type Value } from '../schema/values.ts';
 import { ByteReader, ByteWriter, encodeUtf8 } from './bytes.ts';
 import type { ByteStorage } from './bytes.ts';
 import { newDecodeBudget, readRowValue, writeRowValue } from './row-value.ts';
@@ -197,7 +197,8 @@ export function decodeRecord(payload: Uint8Array, layout: RecordLayout): Decoded
     }
   }
   if (r.remaining !== 0) throw formatError('TrailingRecordPayload', 'trailing bytes after record payload');
-  return { version: version as 1 | 2 | 3, collectionId, schemaVersion, op, pk, row };
+  // Decoded rows are stored rows: frozen (schema/values.ts `freezeRow`).
+  return { version: version as 1 | 2 | 3, collectionId, schemaVersion, op, pk, row: row === null ? null : freezeRow(row) };
 }
 
 function matchesAt(buf: Uint8Array, at: number, end: number, expected: Uint8Array): boolean {

@@ -28,7 +28,7 @@ import { debugString, debugStringList } from './rust-display.ts';
 import { acceptScalar } from './scalars.ts';
 import { isEnum, isList, isObject, isOptional, isScalarType } from './types.ts';
 import type { CollectionDef, Constraint, FieldDef, Type } from './types.ts';
-import { setField } from './values.ts';
+import { freezeRow, setField } from './values.ts';
 import type { Row, Value } from './values.ts';
 
 /** What callers may hand in: any plain object; values are read through the schema. */
@@ -159,9 +159,13 @@ export function validateRow(collection: CollectionDef, row: RowInput): Row {
     throw schemaError('RowMissingPrimary', `insert row missing primary key field ${debugString(pkName)}`, { name: pkName });
   }
   const pkValue = validateValue([pkName], pkField.type, pkField.constraints, pkInput);
-  return hasMultiSegmentFields(collection.fields)
-    ? validateMultiSegment(collection.fields, pkName, pkValue, row)
-    : validateSingleSegment(collection.fields, pkName, pkValue, row);
+  // The validated copy is what gets stored: frozen (values.ts `freezeRow`); the caller's
+  // object is never frozen.
+  return freezeRow(
+    hasMultiSegmentFields(collection.fields)
+      ? validateMultiSegment(collection.fields, pkName, pkValue, row)
+      : validateSingleSegment(collection.fields, pkName, pkValue, row),
+  );
 }
 
 function validateSingleSegment(fields: readonly FieldDef[], pkName: string, pkValue: Value, row: PlainObject): Row {

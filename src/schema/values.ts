@@ -31,6 +31,24 @@ export function setField(target: { [key: string]: Value }, key: string, value: V
   }
 }
 
+/**
+ * Freezes a stored row and every object and list inside it (bytes stay as they are: a
+ * typed array with elements cannot be frozen). Stored rows are shared with callers and
+ * index buckets verify a row once for as long as it is stored (engine/index-state.ts), so a
+ * row must not change after it is stored; writes replace rows, they never mutate them.
+ */
+export function freezeRow(row: Row): Row {
+  for (const k in row) freezeValue(row[k]!);
+  return Object.freeze(row);
+}
+
+function freezeValue(v: Value): void {
+  if (typeof v !== 'object' || v === null || v instanceof Uint8Array) return;
+  if (Array.isArray(v)) for (let i = 0; i < v.length; i++) freezeValue(v[i]!);
+  else for (const k in v) freezeValue(v[k]!);
+  Object.freeze(v);
+}
+
 export function hasField(target: object, key: string): boolean {
   return Object.prototype.hasOwnProperty.call(target, key);
 }

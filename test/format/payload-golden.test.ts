@@ -284,7 +284,8 @@ describe('payload codecs on the reference golden files', () => {
         expect(cur.indexes).toEqual(exp.indexes);
         const pk = c.primaryField!;
         const got: Record<string, unknown> = {};
-        for (const row of c.rows.values()) {
+        for (const stored of c.rows.values()) {
+          const row = { ...stored }; // decoded rows are frozen
           // The port materialises rows against the current schema (golden README).
           if (usePort) {
             for (const f of cur.fields) {
