@@ -12,7 +12,7 @@
  * still succeeds — the reference opens such files — both pks are kept and the conflict is
  * counted in `conflicts`, so lookups stay truthful and the write path can refuse new ones.
  */
-import { canonicalKey } from '../format/canonical-key.ts';
+import { bytesEqual, canonicalKey } from '../format/canonical-key.ts';
 import { keyOrder, keyString } from './row-store.ts';
 import type { StoredRow } from './row-store.ts';
 import type { RowTable } from './row-table.ts';
@@ -37,8 +37,11 @@ export interface IndexBucket {
   last: string;
   /**
    * The row objects of `rows`, in key order, while the bucket is sorted and unchanged (null
-   * otherwise): a lookup then reads one array instead of every stored row. Dropped by every
-   * change to the bucket, so it never holds a row the table has replaced.
+   * otherwise), VERIFIED when built (`DerivedIndex.listOf`): each is the table's current row
+   * for its key and holds this bucket's key at the index path. Stored rows are frozen and
+   * every change to the bucket drops the list, so the verification holds while the list
+   * exists: a query whose whole predicate is a condition on the indexed field decides it
+   * once, on `value`, for all of them (query/executor.ts).
    */
   inOrder: Row[] | null;
 }
@@ -166,8 +169,44 @@ export class DerivedIndex {
    */
   sortBuckets(table: RowTable): void {
     if (this.unsorted.size === 0) return;
-    for (const b of this.unsorted) sortBucket(b, table);
+    for (const b of this.unsorted) {
+      sortBucket(b);
+      // Rows already decoded are listed now (the sort runs once after a burst of writes,
+      // before the lookups); a row still encoded is decoded only when a lookup reads it.
+      let decoded = true;
+      for (const sr of b.rows.values()) if (sr instanceof LazyRow) decoded = false;
+      if (decoded) this.listOf(b, table);
+    }
     this.unsorted.clear();
+  }
+
+  /**
+   * The bucket's verified row list (`IndexBucket.inOrder`), built if need be; the bucket
+   * must be sorted. A row is listed only if it is the table's current row for its key (an
+   * index entry that outlived its row — a bug — costs nothing but this check) and holds the
+   * bucket's key at the index path (an entry filed under the wrong key is left out).
+   * Read in short passes so the CPU overlaps the cache misses of many rows.
+   */
+  listOf(b: IndexBucket, table: RowTable): Row[] {
+    if (b.inOrder !== null) return b.inOrder;
+    const srs = new Array<StoredRow>(b.rows.size);
+    let n = 0;
+    for (const [pk, sr] of b.rows) if (table.get(pk) === sr) srs[n++] = sr;
+    const rows = new Array<Row>(n);
+    for (let i = 0; i < n; i++) rows[i] = srs[i]!.row;
+    const list: Row[] = [];
+    for (let i = 0; i < n; i++) if (this.holdsKey(rows[i]!, b)) list.push(rows[i]!);
+    return (b.inOrder = list);
+  }
+
+  /** Whether `row`'s value at the index path has the bucket's canonical key. */
+  private holdsKey(row: Row, b: IndexBucket): boolean {
+    const v = scalarOf(this.keyType!, resolvePath(row, this.def.path));
+    if (v === null) return false;
+    // bigint, boolean and (well-formed) string values are equal exactly when their keys
+    // are; a float's key tells −0 from 0, and bytes are objects: compare those by key.
+    if (typeof v !== 'number' && !(v instanceof Uint8Array)) return v === b.value;
+    return bytesEqual(canonicalKey(this.keyType!, v), b.key);
   }
 
   /** Primary keys (as key strings, ascending byte order) under an index key. */
@@ -177,7 +216,7 @@ export class DerivedIndex {
   }
 }
 
-function sortBucket(b: IndexBucket, table: RowTable): void {
+function sortBucket(b: IndexBucket): void {
   const keys = [...b.rows.keys()];
   const rows = [...b.rows.values()];
   const order = keyOrder(keys);
@@ -185,17 +224,7 @@ function sortBucket(b: IndexBucket, table: RowTable): void {
   for (let i = 0; i < order.length; i++) b.rows.set(keys[order[i]!]!, rows[order[i]!]!);
   b.sorted = true;
   b.last = keys[order[order.length - 1]!]!;
-  // Rows already decoded are listed now (the sort runs once after a burst of writes, before
-  // the lookups); a row still encoded is decoded only when a lookup reads it.
-  // Only rows that are the table's current row for their key are listed: an index entry
-  // that outlived its row (a bug) costs nothing but this check.
-  const inOrder: Row[] = [];
-  for (let i = 0; i < order.length; i++) {
-    const sr = rows[order[i]!]!;
-    if (sr instanceof LazyRow) return;
-    if (table.get(keys[order[i]!]!) === sr) inOrder.push(sr.row);
-  }
-  b.inOrder = inOrder;
+  b.inOrder = null;
 }
 
 type RowSource = Iterable<StoredRow>;

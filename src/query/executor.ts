@@ -192,15 +192,15 @@ function matchesByPk(pq: PreparedQuery): { rows: Row[]; order: ArrayLike<number>
   const rows: Row[] = [];
   if (buckets !== null && singleBucket(pq)) {
     // One bucket, in key order already: no keys to gather, nothing to sort.
-    if (buckets.length === 1) {
-      const b = buckets[0]!;
-      const inOrder = b.inOrder ?? (b.inOrder = rowsOf(b.rows, table));
-      const eq = directEquality(pq.where);
-      const range = eq === null ? directRange(pq.where) : null;
-      if (eq !== null) filterEqual(inOrder, eq.name, eq.value, rows);
-      else if (range !== null) filterRange(inOrder, range, rows);
-      else filterRows(inOrder, test, rows);
-    }
+    if (buckets.length === 0) return { rows, order: null };
+    const a = pq.plan.access as Exclude<Plan['access'], { kind: 'scan' }>;
+    const b = buckets[0]!;
+    const list = a.index.listOf(b, table);
+    const eq = directEquality(pq.where);
+    const range = eq === null ? directRange(pq.where) : null;
+    if (eq !== null) filterEqual(list, eq.name, eq.value, rows);
+    else if (range !== null) filterRange(list, range, rows);
+    else filterRows(list, test, rows);
     return { rows, order: null };
   }
   if (buckets === null) gather(table, null, test, keys, rows);
@@ -249,21 +249,6 @@ function gather(
 }
 
 /**
- * The row objects of a bucket in its (key) order, read in two short passes so the CPU
- * overlaps the cache misses of many stored rows (see `gather`).
- */
-function rowsOf(from: ReadonlyMap<string, StoredRow>, table: RowTable): Row[] {
-  const n = from.size;
-  const srs = new Array<StoredRow>(n);
-  let i = 0;
-  // Only the table's current row for each key (see `gather`).
-  for (const [pk, sr] of from) if (table.get(pk) === sr) srs[i++] = sr;
-  const rs = new Array<Row>(i);
-  for (let j = 0; j < i; j++) rs[j] = srs[j]!.row;
-  return rs;
-}
-
-/**
  * The rows passing the plain equality re-check `row[name] === value`, inline: no call per
  * row, and one optimized loop for every such query (a predicate closure is a new function
  * per query, which the JIT has to learn again).
@@ -273,6 +258,37 @@ function filterEqual(from: readonly Row[], name: string, value: unknown, out: Ro
     const row = from[j]!;
     if (row[name] === value) out.push(row);
   }
+}
+
+/**
+ * Whether the bucket's key alone decides the whole predicate for every row of its verified
+ * list (`DerivedIndex.listOf`): the predicate is exactly an equality or a range on the
+ * top-level field the index keys, and the bucket's value satisfies it. Every listed row
+ * holds that value (bigint, boolean and string values are equal exactly when their keys
+ * are), so each one passes the predicate the bucket passes — the re-check of all of them in
+ * one comparison. Floats are left to the per-row check: their keys tell −0 from 0, which
+ * the comparisons do not.
+ */
+function decidedByBucket(pq: PreparedQuery, b: IndexBucket): boolean {
+  const v = b.value;
+  if (typeof v !== 'bigint' && typeof v !== 'string' && typeof v !== 'boolean') return false;
+  const a = pq.plan.access;
+  if (a.kind === 'scan' || a.index.def.path.length !== 1) return false;
+  const field = a.index.def.path[0];
+  const eq = directEquality(pq.where);
+  if (eq !== null) return eq.name === field && eq.value === v;
+  const range = directRange(pq.where);
+  return range !== null && range.name === field && inRange(v, range);
+}
+
+/** `filterRange`'s test for one value. */
+function inRange(v: unknown, r: DirectRange): boolean {
+  const { kind, lo, hi, loInclusive, hiInclusive } = r;
+  if (typeof v !== kind) return false;
+  const x = v as number | bigint;
+  if (x !== x) return false;
+  if (lo !== null && (loInclusive ? x < lo : x <= lo)) return false;
+  return !(hi !== null && (hiInclusive ? x > hi : x >= hi));
 }
 
 /** `filterEqual` for a range on one numeric field (same semantics as the compiled comparisons). */
@@ -296,8 +312,27 @@ function filterRows(from: readonly Row[], test: RowTest | null, out: Row[]): voi
   }
 }
 
+/**
+ * The answer before offset/limit when one bucket decides the whole predicate (see
+ * `decidedByBucket`): its verified row list, in key order — read-only, the bucket's own.
+ */
+function decidedList(pq: PreparedQuery): readonly Row[] | null {
+  const a = pq.plan.access;
+  if (a.kind === 'scan' || !singleBucket(pq)) return null;
+  const buckets = bucketsOf(pq)!;
+  if (buckets.length !== 1 || !decidedByBucket(pq, buckets[0]!)) return null;
+  return a.index.listOf(buckets[0]!, pq.ctx.rows.table(pq.ctx.collection.id));
+}
+
 export function runQuery(pq: PreparedQuery): Row[] {
   if (pq.limit === 0) return [];
+  const decided = pq.order.length === 0 ? decidedList(pq) : null;
+  if (decided !== null) {
+    const end = pq.limit === null ? decided.length : Math.min(decided.length, pq.offset + pq.limit);
+    const out = decided.slice(pq.offset, end);
+    if (pq.select !== null) for (let i = 0; i < out.length; i++) out[i] = projectRow(out[i]!, pq.select);
+    return out;
+  }
   if (pq.order.length === 0 && pq.indexOnly && pq.limit !== null) {
     // Index candidates that (by the index) need no other condition, and a limit: order the
     // keys, then re-check in that order until `limit` — only the rows returned are touched.
@@ -321,6 +356,8 @@ export function runQuery(pq: PreparedQuery): Row[] {
   }
   if (pq.order.length === 0) {
     const { rows, order } = matchesByPk(pq);
+    // Already the answer (a fresh array of the survivors in key order): no second copy.
+    if (order === null && pq.select === null && pq.offset === 0 && (pq.limit === null || pq.limit >= rows.length)) return rows;
     const end = pq.limit === null ? rows.length : Math.min(rows.length, pq.offset + pq.limit);
     const out = new Array<Row>(Math.max(0, end - pq.offset));
     for (let i = pq.offset; i < end; i++) out[i - pq.offset] = output(pq, rows[order === null ? i : order[i]!]!);
@@ -369,6 +406,11 @@ export function countQuery(pq: PreparedQuery): number {
   const table = pq.ctx.rows.table(pq.ctx.collection.id);
   const test = pq.test;
   let n = 0;
+  const decided = decidedList(pq);
+  if (decided !== null) {
+    n = Math.max(0, decided.length - pq.offset);
+    return pq.limit === null ? n : Math.min(n, pq.limit);
+  }
   const c = candidates(pq);
   if (c === null) {
     if (test === null) n = table.size;
