@@ -12,7 +12,16 @@ const { engine: engineName, workload, n, count, dir } = cfg;
 mkdirSync(dir, { recursive: true });
 const engine = await loadEngine(engineName);
 
-const gc = () => globalThis.gc?.();
+// A full collection before each timed region, then a pause: V8 sweeps the heap on a
+// helper thread after the collection, and on this 2-core machine that sweep, still running
+// when the timing starts, stalled the measured thread (runs of the same workload were
+// bimodal, e.g. ten range queries in 6.5 or 14 ms). The pause lets it finish, for every
+// engine alike.
+const SWEEP_SETTLE_MS = 100;
+const gc = async () => {
+  globalThis.gc?.();
+  await new Promise((resolve) => setTimeout(resolve, SWEEP_SETTLE_MS));
+};
 const now = () => performance.now();
 const fail = (msg) => {
   throw new Error(`${engineName}/${workload}: ${msg}`);
@@ -27,7 +36,7 @@ async function loaded() {
 
 async function firstGetAfterReopen(h, id) {
   await h.close();
-  gc();
+  await gc();
   const t0 = now();
   const h2 = await engine.open(dir, { fresh: false });
   const row = await h2.getOne(id);
@@ -41,7 +50,7 @@ async function run() {
     case 'a': {
       const h = await engine.open(dir, { fresh: true });
       const rows = h.prepare(logicalRows(count));
-      gc();
+      await gc();
       const t0 = now();
       await h.insertEach(rows);
       const ms = now() - t0;
@@ -52,7 +61,7 @@ async function run() {
     case 'b': {
       const h = await engine.open(dir, { fresh: true });
       const rows = h.prepare(logicalRows(n));
-      gc();
+      await gc();
       const t0 = now();
       await h.insertAll(rows);
       const ms = now() - t0;
@@ -65,7 +74,7 @@ async function run() {
       const h = await loaded();
       const ids = shuffledIds(n);
       for (const id of ids.slice(0, 100)) if (!sameRow(await h.getOne(id), id)) fail(`bad row ${id}`);
-      gc();
+      await gc();
       const t0 = now();
       const found = await h.getMany(ids);
       const ms = now() - t0;
@@ -77,7 +86,7 @@ async function run() {
       const h = await loaded();
       const groups = Array.from({ length: GROUPS }, (_, g) => g);
       await h.queryGroups([0]); // lets lazily built indexes (lokijs) build outside the timing
-      gc();
+      await gc();
       const t0 = now();
       const total = await h.queryGroups(groups);
       const ms = now() - t0;
@@ -101,7 +110,7 @@ async function run() {
       const w = warmUpRange(field, n);
       await h.rangeRows(field, w.lo, w.hi); // lazily built indexes and JIT warm-up outside the timing
       const results = new Array(ranges.length);
-      gc();
+      await gc();
       const t0 = now();
       for (let q = 0; q < ranges.length; q++) results[q] = await h.rangeRows(field, ranges[q].lo, ranges[q].hi);
       const ms = now() - t0;
@@ -133,7 +142,7 @@ async function run() {
       const h = await loaded();
       if (!h.checkpoint) return { na: 'no checkpoint' };
       const before = await h.size();
-      gc();
+      await gc();
       const t0 = now();
       await h.checkpoint();
       const ms = now() - t0;
@@ -147,7 +156,7 @@ async function run() {
       // Every row overwritten twice, each pass one transaction.
       for (let pass = 0; pass < 2; pass++) await h.insertAll(h.prepare(logicalRows(n)));
       const before = await h.size();
-      gc();
+      await gc();
       const t0 = now();
       await h.compact();
       const ms = now() - t0;
@@ -178,7 +187,7 @@ async function run() {
       return { ms: 0, ops: 1, extra };
     }
     case 'reopen': {
-      gc();
+      await gc();
       const t0 = now();
       const h = await engine.open(dir, { fresh: false });
       const row = await h.getOne(cfg.probe);
