@@ -122,8 +122,7 @@ function bucketsOf(pq: PreparedQuery): readonly IndexBucket[] | null {
  * buckets' own order. The buckets hold the rows themselves (engine/index-state.ts), so no
  * candidate costs a row-table lookup.
  */
-function candidates(pq: PreparedQuery): { keys: string[]; rows: StoredRow[] } | null {
-  const buckets = bucketsOf(pq);
+function candidates(pq: PreparedQuery, buckets = bucketsOf(pq)): { keys: string[]; rows: StoredRow[] } | null {
   if (buckets === null) return null;
   const table = pq.ctx.rows.table(pq.ctx.collection.id);
   const keys: string[] = [];
@@ -157,14 +156,14 @@ function output(pq: PreparedQuery, row: Row): Row {
 }
 
 /** All matching rows, ordered, before offset/limit. */
-function matches(pq: PreparedQuery): Sortable[] {
+function matches(pq: PreparedQuery, buckets: readonly IndexBucket[] | null): Sortable[] {
   const table = pq.ctx.rows.table(pq.ctx.collection.id);
   const test = pq.test;
   // Candidates are fetched and re-checked in the index's own (insertion) order and only the
   // survivors are sorted: visiting rows in primary-key byte order first would jump across
   // the heap (little-endian keys scatter neighbours), and those cache misses cost more than
   // the lookups themselves.
-  const c = candidates(pq);
+  const c = candidates(pq, buckets);
   const out: Sortable[] = [];
   if (c === null) {
     for (const [pk, sr] of table) if (test === null || test(sr.row)) out.push({ pk, row: sr.row });
@@ -184,10 +183,9 @@ function matches(pq: PreparedQuery): Sortable[] {
  * put in primary-key byte order by a permutation of their key strings (a radix pass for
  * fixed-width keys, see row-store.ts) — no per-row Map, no comparator over row objects.
  */
-function matchesByPk(pq: PreparedQuery): { rows: Row[]; order: ArrayLike<number> | null } {
+function matchesByPk(pq: PreparedQuery, buckets: readonly IndexBucket[] | null): { rows: Row[]; order: ArrayLike<number> | null } {
   const table = pq.ctx.rows.table(pq.ctx.collection.id);
   const test = pq.test;
-  const buckets = bucketsOf(pq);
   const keys: string[] = [];
   const rows: Row[] = [];
   if (buckets !== null && singleBucket(pq)) {
@@ -316,17 +314,17 @@ function filterRows(from: readonly Row[], test: RowTest | null, out: Row[]): voi
  * The answer before offset/limit when one bucket decides the whole predicate (see
  * `decidedByBucket`): its verified row list, in key order — read-only, the bucket's own.
  */
-function decidedList(pq: PreparedQuery): readonly Row[] | null {
+function decidedList(pq: PreparedQuery, buckets: readonly IndexBucket[] | null): readonly Row[] | null {
   const a = pq.plan.access;
-  if (a.kind === 'scan' || !singleBucket(pq)) return null;
-  const buckets = bucketsOf(pq)!;
+  if (a.kind === 'scan' || buckets === null || !singleBucket(pq)) return null;
   if (buckets.length !== 1 || !decidedByBucket(pq, buckets[0]!)) return null;
   return a.index.listOf(buckets[0]!, pq.ctx.rows.table(pq.ctx.collection.id));
 }
 
 export function runQuery(pq: PreparedQuery): Row[] {
   if (pq.limit === 0) return [];
-  const decided = pq.order.length === 0 ? decidedList(pq) : null;
+  const buckets = bucketsOf(pq);
+  const decided = pq.order.length === 0 ? decidedList(pq, buckets) : null;
   if (decided !== null) {
     const end = pq.limit === null ? decided.length : Math.min(decided.length, pq.offset + pq.limit);
     const out = decided.slice(pq.offset, end);
@@ -336,7 +334,7 @@ export function runQuery(pq: PreparedQuery): Row[] {
   if (pq.order.length === 0 && pq.indexOnly && pq.limit !== null) {
     // Index candidates that (by the index) need no other condition, and a limit: order the
     // keys, then re-check in that order until `limit` — only the rows returned are touched.
-    const c = candidates(pq)!;
+    const c = candidates(pq, buckets)!;
     const order = singleBucket(pq) ? null : keyOrder(c.keys);
     const test = pq.test!;
     const out: Row[] = [];
@@ -355,7 +353,7 @@ export function runQuery(pq: PreparedQuery): Row[] {
     return out;
   }
   if (pq.order.length === 0) {
-    const { rows, order } = matchesByPk(pq);
+    const { rows, order } = matchesByPk(pq, buckets);
     // Already the answer (a fresh array of the survivors in key order): no second copy.
     if (order === null && pq.select === null && pq.offset === 0 && (pq.limit === null || pq.limit >= rows.length)) return rows;
     const end = pq.limit === null ? rows.length : Math.min(rows.length, pq.offset + pq.limit);
@@ -363,7 +361,7 @@ export function runQuery(pq: PreparedQuery): Row[] {
     for (let i = pq.offset; i < end; i++) out[i - pq.offset] = output(pq, rows[order === null ? i : order[i]!]!);
     return out;
   }
-  const all = matches(pq);
+  const all = matches(pq, buckets);
   const end = pq.limit === null ? all.length : Math.min(all.length, pq.offset + pq.limit);
   const out: Row[] = [];
   for (let i = pq.offset; i < end; i++) out.push(output(pq, all[i]!.row));
@@ -406,12 +404,13 @@ export function countQuery(pq: PreparedQuery): number {
   const table = pq.ctx.rows.table(pq.ctx.collection.id);
   const test = pq.test;
   let n = 0;
-  const decided = decidedList(pq);
+  const buckets = bucketsOf(pq);
+  const decided = decidedList(pq, buckets);
   if (decided !== null) {
     n = Math.max(0, decided.length - pq.offset);
     return pq.limit === null ? n : Math.min(n, pq.limit);
   }
-  const c = candidates(pq);
+  const c = candidates(pq, buckets);
   if (c === null) {
     if (test === null) n = table.size;
     else for (const sr of table.values()) if (test(sr.row)) n++;

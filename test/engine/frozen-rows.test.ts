@@ -57,7 +57,17 @@ describe('stored rows are frozen', () => {
     // A failed mutation changed nothing the engine answers with.
     expect(fromCheckpoint.query('t', { where: { grp: 1n } }).map((r) => r['id'])).toEqual([1n]);
     expect(fromCheckpoint.query('t', { where: { grp: 9n } })).toEqual([]);
+    // A new schema version presents every existing row reshaped (new field null): still frozen.
+    fromCheckpoint.registerSchemaVersion('t', [...FIELDS, { path: ['note'], type: { optional: 'string' }, constraints: [] }], [
+      { name: 'by_grp', path: ['grp'], kind: 'non_unique' },
+    ]);
+    const reshaped = fromCheckpoint.get('t', 1n)!;
+    expect(reshaped['note']).toBeNull();
+    expectFrozen(reshaped);
     fromCheckpoint.close();
+    const afterReshape = Database.open(path, { fs });
+    expectFrozen(afterReshape.get('t', 1n)!);
+    afterReshape.close();
   });
 
   it('projections are the caller’s own, unfrozen objects', () => {
